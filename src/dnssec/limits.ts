@@ -1,0 +1,59 @@
+/**
+ * Limits against denial of service, in one place. Each bounds the work an
+ * attacker-controlled response can make the validator do; each names its
+ * reason and source.
+ */
+
+/**
+ * RRSIG verifications tried for one RRset. KeyTrap (CVE-2023-50387) multiplies
+ * signatures by colliding keys; Unbound's fix caps signatures per RRset at 8
+ * (`MAX_VALIDATE_RRSIGS`), and hickory-dns uses `MAX_RRSIGS_PER_RRSET` = 8.
+ */
+export const MAX_RRSIGS_PER_RRSET = 8;
+
+/**
+ * Keys tried for one key tag. Key tags collide by construction (RFC 4034
+ * Appendix B is a checksum); two covers an honest rollover collision. Unbound
+ * (`MAX_VALIDATION_SUSPENDS`-era fix) and hickory (`MAX_KEY_TAG_COLLISIONS` = 2)
+ * take the same stance.
+ */
+export const MAX_KEYS_PER_KEY_TAG = 2;
+
+/**
+ * Signature verifications for one question, all zones and links together.
+ * Peers use 8 to 64 per RRset/query (Unbound: 8 per RRset plus a suspend
+ * budget; BIND 9.18.24: max-validations-per-fetch 16 with fails 1). A full
+ * chain root→TLD→zone with a CNAME to another tree needs about 10; 64 leaves
+ * room for rollovers while capping the worst case at a few milliseconds.
+ */
+export const MAX_SIGNATURE_VERIFICATIONS_PER_QUESTION = 64;
+
+/**
+ * NSEC3 iterations above this make the answer insecure with EDE 27
+ * (RFC 9276 §3.2 lets validators treat high counts as insecure; Unbound's
+ * default `val-nsec3-keysize-iterations` tops out at 150 since 1.16).
+ */
+export const MAX_NSEC3_ITERATIONS = 150;
+
+/**
+ * NSEC3 hash computations for one proof (CVE-2023-50868). Unbound caps them
+ * with `MAX_NSEC3_CALCULATIONS` = 8 per RRset plus a suspend; a closest
+ * encloser proof needs at most one hash per label of the query name, and
+ * names have at most 127 labels, but real proofs need a handful.
+ */
+export const MAX_NSEC3_HASHES_PER_PROOF = 32;
+
+/** NSEC3 records considered in one response (bounds the matching loops). */
+export const MAX_NSEC3_RECORDS_PER_RESPONSE = 32;
+
+/**
+ * CNAME/DNAME links followed for one question. Unbound follows at most 11
+ * (`MAX_RESTART_COUNT` + 1), BIND 16 (`max-restarts`); 12 matches Unbound's order.
+ */
+export const MAX_CNAME_CHAIN = 12;
+
+/** Upstream queries made for one question (answer, DS and DNSKEY sets, CNAME targets). */
+export const MAX_QUERIES_PER_QUESTION = 64;
+
+/** Zone cuts walked from an anchor to an answer (names have at most 127 labels). */
+export const MAX_ZONE_DEPTH = 32;

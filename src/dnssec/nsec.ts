@@ -1,0 +1,265 @@
+/**
+ * Authenticated denial of existence with NSEC (RFC 4035 §5.4, RFC 6840 §4).
+ *
+ * Pure functions over NSEC records whose signatures the caller has already
+ * verified, all from one zone. Each proof returns a DenialOutcome (see
+ * denial.ts); nothing here throws for hostile input.
+ */
+import {
+  type Name,
+  ancestorWithLabels,
+  commonAncestor,
+  compareNames,
+  isStrictSubdomain,
+  isSubdomain,
+  nameEquals,
+  nameToText,
+} from '../wire/name.js';
+import { RRType } from '../wire/rrtype.js';
+import { EDE } from '../types.js';
+import { type TypeBitmap, readNsec } from './records.js';
+import type { DenialOutcome, DenialRecord } from './denial.js';
+
+/** An NSEC record reduced to what the proofs read. */
+export interface Nsec {
+  readonly owner: Name;
+  readonly next: Name;
+  readonly types: TypeBitmap;
+}
+
+/**
+ * Parses the records and keeps those that can take part in a proof of `zone`:
+ * well-formed RDATA, owner and Next Domain Name both inside the zone (an NSEC
+ * pointing outside its zone says nothing about it).
+ */
+export function usableNsecs(records: readonly DenialRecord[], zone: Name): Nsec[] {
+  const out: Nsec[] = [];
+  for (const r of records) {
+    const d = readNsec(r.rdata);
+    if (!d) continue;
+    if (!isSubdomain(r.owner, zone) || !isSubdomain(d.nextName, zone)) continue;
+    out.push({ owner: r.owner, next: d.nextName, types: d.types });
+  }
+  return out;
+}
+
+/** NS set and SOA clear: the parent side of a zone cut (RFC 4035 §5.2, RFC 6840 §4.1). */
+export function isDelegationBitmap(types: TypeBitmap): boolean {
+  return types.has(RRType.NS) && !types.has(RRType.SOA);
+}
+
+/**
+ * RFC 4034 §4.1.1 / RFC 4035 §5.4: `name` sorts strictly between the owner and
+ * the Next Domain Name. The last NSEC of a zone wraps to the apex (next <= owner
+ * in canonical order); it then covers every name after its owner that is below
+ * the apex. A one-NSEC zone (owner == next == apex) covers every name below it.
+ */
+export function nsecCovers(nsec: Nsec, name: Name): boolean {
+  if (compareNames(nsec.owner, name) >= 0) return false;
+  if (compareNames(nsec.owner, nsec.next) < 0) return compareNames(name, nsec.next) < 0;
+  return isStrictSubdomain(name, nsec.next);
+}
+
+/**
+ * True when this NSEC proves that no name `name` exists at all:
+ * - it covers `name` (RFC 4035 §5.4);
+ * - its next name is not below `name` (if it were, `name` would be an empty
+ *   non-terminal, which exists; RFC 4592 §2.2.2);
+ * - its owner is not an ancestor delegation or DNAME owner: "Ancestor
+ *   delegation NSEC or NSEC3 RRs MUST NOT be used to assume nonexistence of
+ *   any RRs below that zone cut" and an NSEC with the DNAME bit "MUST NOT be
+ *   used to assume the nonexistence of any subdomain" (RFC 6840 §4.1).
+ */
+export function nsecProvesNameAbsent(nsec: Nsec, name: Name): boolean {
+  if (!nsecCovers(nsec, name)) return false;
+  if (isStrictSubdomain(nsec.next, name)) return false;
+  if (isStrictSubdomain(name, nsec.owner) && (nsec.types.has(RRType.DNAME) || isDelegationBitmap(nsec.types))) {
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The closest encloser a covering NSEC proves (RFC 4592 §3.3.1; Unbound
+ * nsec_closest_encloser): its owner and next name exist, hence so do their
+ * ancestors; the longest ancestor `qname` shares with either is the longest
+ * existing ancestor of `qname`.
+ */
+export function nsecClosestEncloser(nsec: Nsec, qname: Name): Name {
+  const a = commonAncestor(nsec.owner, qname);
+  const b = commonAncestor(nsec.next, qname);
+  return a.length >= b.length ? a : b;
+}
+
+/**
+ * An NSEC proving `name` is an empty non-terminal (RFC 4035 §3.1.3.2 with
+ * RFC 4592 §2.2.2): owner before `name`, next name below it. No RRsets exist
+ * at `name`, of any type.
+ */
+function findEmptyNonTerminal(nsecs: readonly Nsec[], name: Name): Nsec | undefined {
+  return nsecs.find(
+    (n) =>
+      compareNames(n.owner, name) < 0 &&
+      isStrictSubdomain(n.next, name) &&
+      !(isStrictSubdomain(name, n.owner) && (n.types.has(RRType.DNAME) || isDelegationBitmap(n.types))),
+  );
+}
+
+function findOwner(nsecs: readonly Nsec[], name: Name): Nsec | undefined {
+  return nsecs.find((n) => nameEquals(n.owner, name));
+}
+
+const t = nameToText;
+
+function proven(detail: string, extra?: { noDelegation?: true }): DenialOutcome {
+  return { result: 'proven', via: 'nsec', detail, ...extra };
+}
+
+function failed(ede: number, text: string): DenialOutcome {
+  return { result: 'failed', ede, text };
+}
+
+function outsideZone(name: Name, zone: Name): DenialOutcome | undefined {
+  return isSubdomain(name, zone) ? undefined : failed(EDE.DNSSEC_BOGUS, `${t(name)} is not in zone ${t(zone)}`);
+}
+
+/**
+ * Name error (RFC 4035 §5.4): one NSEC proves `qname` absent, and one proves
+ * the wildcard at its closest encloser absent.
+ */
+export function nsecProveNxdomain(qname: Name, zone: Name, nsecs: readonly Nsec[]): DenialOutcome {
+  const bad = outsideZone(qname, zone);
+  if (bad) return bad;
+  const exact = findOwner(nsecs, qname);
+  if (exact) return failed(EDE.DNSSEC_BOGUS, `NSEC at ${t(qname)} shows the name exists`);
+  const ent = findEmptyNonTerminal(nsecs, qname);
+  if (ent) return failed(EDE.DNSSEC_BOGUS, `NSEC ${t(ent.owner)} -> ${t(ent.next)} shows ${t(qname)} is an empty non-terminal`);
+  const cover = nsecs.find((n) => nsecProvesNameAbsent(n, qname));
+  if (!cover) return failed(EDE.NSEC_MISSING, `no NSEC proves ${t(qname)} does not exist`);
+  const ce = nsecClosestEncloser(cover, qname);
+  const wildcard = ['*', ...ce];
+  const wc = nsecs.find((n) => nsecProvesNameAbsent(n, wildcard));
+  if (!wc) return failed(EDE.NSEC_MISSING, `no NSEC proves the wildcard ${t(wildcard)} does not exist`);
+  return proven(`NSEC ${t(cover.owner)} -> ${t(cover.next)} covers ${t(qname)}; NSEC ${t(wc.owner)} -> ${t(wc.next)} covers ${t(wildcard)}`);
+}
+
+/** Checks on the NSEC matching the name (or wildcard) a NODATA is about. */
+function matchingNsecDeniesType(nsec: Nsec, qtype: number): string | undefined {
+  if (nsec.types.has(qtype)) return `NSEC at ${t(nsec.owner)} lists the queried type`;
+  // RFC 6840 §4.3: the CNAME bit must be clear too.
+  if (nsec.types.has(RRType.CNAME)) return `NSEC at ${t(nsec.owner)} lists CNAME`;
+  if (qtype === RRType.DS) {
+    // RFC 4035 §5.2, RFC 6840 §4.4: DS absence comes from the parent side;
+    // the child apex NSEC (SOA set) cannot prove it. The root has no parent.
+    if (nsec.types.has(RRType.SOA) && nsec.owner.length > 0) {
+      return `NSEC at ${t(nsec.owner)} is the child zone apex (SOA set); it cannot prove the absence of DS`;
+    }
+  } else if (isDelegationBitmap(nsec.types)) {
+    // RFC 6840 §4.1: a parent-side delegation NSEC proves nothing about the
+    // types at the child other than DS.
+    return `NSEC at ${t(nsec.owner)} is a delegation (NS set, SOA clear); it cannot deny types in the child zone`;
+  }
+  return undefined;
+}
+
+/**
+ * Wildcard NODATA (RFC 4035 §3.1.3.4, §5.4): an NSEC proves `qname` absent,
+ * and the NSEC of the wildcard at the closest encloser it proves lacks qtype.
+ */
+function nsecWildcardNodata(qname: Name, qtype: number, nsecs: readonly Nsec[]): DenialOutcome | undefined {
+  const cover = nsecs.find((n) => nsecProvesNameAbsent(n, qname));
+  if (!cover) return undefined;
+  const ce = nsecClosestEncloser(cover, qname);
+  const wildcard = ['*', ...ce];
+  const wc = findOwner(nsecs, wildcard);
+  if (!wc) {
+    return failed(
+      EDE.NSEC_MISSING,
+      `NSEC ${t(cover.owner)} -> ${t(cover.next)} shows ${t(qname)} does not exist, and no NSEC at ${t(wildcard)} shows a wildcard without the type`,
+    );
+  }
+  const why = matchingNsecDeniesType(wc, qtype);
+  if (why) return failed(EDE.DNSSEC_BOGUS, why);
+  return proven(`NSEC ${t(cover.owner)} -> ${t(cover.next)} covers ${t(qname)}; NSEC at ${t(wildcard)} lacks the type`);
+}
+
+/**
+ * No data (RFC 4035 §5.4, RFC 6840 §4.1, §4.3): an NSEC at `qname` without
+ * qtype and CNAME; or `qname` is an empty non-terminal; or the wildcard NODATA
+ * proof.
+ */
+export function nsecProveNodata(qname: Name, qtype: number, zone: Name, nsecs: readonly Nsec[]): DenialOutcome {
+  const bad = outsideZone(qname, zone);
+  if (bad) return bad;
+  const exact = findOwner(nsecs, qname);
+  if (exact) {
+    const why = matchingNsecDeniesType(exact, qtype);
+    return why ? failed(EDE.DNSSEC_BOGUS, why) : proven(`NSEC at ${t(qname)} lacks the type`);
+  }
+  const ent = findEmptyNonTerminal(nsecs, qname);
+  if (ent) return proven(`NSEC ${t(ent.owner)} -> ${t(ent.next)} shows ${t(qname)} is an empty non-terminal`);
+  return (
+    nsecWildcardNodata(qname, qtype, nsecs) ?? failed(EDE.NSEC_MISSING, `no NSEC matches ${t(qname)} or proves it empty`)
+  );
+}
+
+/**
+ * No DS at `child`, proven in the parent zone (RFC 4035 §5.2, RFC 6840 §4.4):
+ * - NSEC at child with NS set, DS and SOA clear: a delegation without DS, so
+ *   the child zone is insecure → proven;
+ * - NSEC at child with NS clear, or child is an empty non-terminal, or a
+ *   wildcard NODATA for DS: not a zone cut → proven with noDelegation.
+ */
+export function nsecProveNoDs(child: Name, zone: Name, nsecs: readonly Nsec[]): DenialOutcome {
+  if (!isStrictSubdomain(child, zone)) {
+    return failed(EDE.DNSSEC_BOGUS, `the absence of DS at ${t(child)} must be proven by a zone above it, not ${t(zone)}`);
+  }
+  const exact = findOwner(nsecs, child);
+  if (exact) {
+    if (exact.types.has(RRType.SOA)) {
+      return failed(EDE.DNSSEC_BOGUS, `NSEC at ${t(child)} is the child zone apex (SOA set); it cannot prove the absence of DS`);
+    }
+    if (exact.types.has(RRType.DS)) return failed(EDE.DNSSEC_BOGUS, `NSEC at ${t(child)} lists DS`);
+    if (exact.types.has(RRType.CNAME)) return failed(EDE.DNSSEC_BOGUS, `NSEC at ${t(child)} lists CNAME`);
+    if (exact.types.has(RRType.NS)) return proven(`NSEC at ${t(child)}: delegation (NS set) without DS`);
+    return proven(`NSEC at ${t(child)}: no NS, not a zone cut`, { noDelegation: true });
+  }
+  const ent = findEmptyNonTerminal(nsecs, child);
+  if (ent) {
+    return proven(`NSEC ${t(ent.owner)} -> ${t(ent.next)} shows ${t(child)} is an empty non-terminal, not a zone cut`, {
+      noDelegation: true,
+    });
+  }
+  const wc = nsecWildcardNodata(child, RRType.DS, nsecs);
+  if (wc?.result === 'proven') {
+    // A wildcard delegation is undefined (RFC 4592 §4.2); matchingNsecDeniesType
+    // rejected NS at the wildcard, so the name is not a zone cut.
+    return { ...wc, noDelegation: true };
+  }
+  return wc ?? failed(EDE.NSEC_MISSING, `no NSEC matches ${t(child)}`);
+}
+
+/**
+ * A positive answer expanded from the wildcard at the last `rrsigLabels`
+ * labels of `qname` (RFC 4035 §5.3.4): an NSEC must prove `qname` absent and
+ * show that this wildcard's owner is the closest encloser, so no closer name
+ * (the next closer name included) exists.
+ */
+export function nsecProveWildcardAnswer(qname: Name, rrsigLabels: number, zone: Name, nsecs: readonly Nsec[]): DenialOutcome {
+  const bad = outsideZone(qname, zone);
+  if (bad) return bad;
+  if (!Number.isInteger(rrsigLabels) || rrsigLabels < zone.length || rrsigLabels >= qname.length) {
+    return failed(EDE.DNSSEC_BOGUS, `RRSIG labels ${rrsigLabels} does not describe a wildcard in ${t(zone)} for ${t(qname)}`);
+  }
+  const ce = ancestorWithLabels(qname, rrsigLabels);
+  const cover = nsecs.find((n) => nsecProvesNameAbsent(n, qname));
+  if (!cover) return failed(EDE.NSEC_MISSING, `no NSEC proves ${t(qname)} does not exist (wildcard answer)`);
+  const proved = nsecClosestEncloser(cover, qname);
+  if (!nameEquals(proved, ce)) {
+    return failed(
+      EDE.DNSSEC_BOGUS,
+      `NSEC ${t(cover.owner)} -> ${t(cover.next)} shows the closest encloser is ${t(proved)}, not the wildcard's ${t(ce)}`,
+    );
+  }
+  return proven(`NSEC ${t(cover.owner)} -> ${t(cover.next)} covers ${t(qname)}; closest encloser ${t(ce)}`);
+}

@@ -1,0 +1,347 @@
+/**
+ * Classifies one answer: follows the CNAME/DNAME chain from the question name
+ * (RFC 1034 §3.6.2, RFC 6672), validates every link in its own zone, and the
+ * final positive RRset or the denial of existence (RFC 4035 §5.3-§5.4,
+ * RFC 5155 §8). The result is the weakest link.
+ */
+import {
+  type Name,
+  isStrictSubdomain,
+  isSubdomain,
+  nameEquals,
+  nameKey,
+  nameToText,
+  parentName,
+  readName,
+  rrsigLabelCount,
+  nameWireLength,
+  MAX_NAME_WIRE_LENGTH,
+} from '../wire/name.js';
+import type { Message, RR } from '../wire/message.js';
+import { RRType, rcodeToText, Rcode } from '../wire/rrtype.js';
+import { EDE, type Reason, type Status } from '../types.js';
+import { type RRset, verifyRrset, cappedTtl } from '../dnssec/rrsig.js';
+import { rrsigOf } from '../dnssec/records.js';
+import { MAX_CNAME_CHAIN, MAX_RRSIGS_PER_RRSET } from '../dnssec/limits.js';
+import { responseRRsets, findRRset, type ResponseRRsets } from './rrsets.js';
+import type { QuestionContext } from './context.js';
+import type { KeyChain, KeyEntry } from './key-chain.js';
+import { traceChecks, checkRcode } from './key-chain.js';
+import { reason, rrsetFailureReason, rrsetLabel, sortReasons } from './reasons.js';
+import { denialInputFrom, proveNodata, proveNxdomain, proveWildcardAnswer } from './denial-input.js';
+import type { ChainStep } from './result.js';
+
+/** The verdict on one link of the answer. */
+export interface Link {
+  readonly status: Status;
+  readonly reasons: readonly Reason[];
+  readonly ttl: number;
+  /** The RRset(s) this link contributes to the answer (none for a denial). */
+  readonly rrsets: readonly RRset[];
+}
+
+export interface AnswerOutcome {
+  readonly status: Status;
+  readonly reasons: Reason[];
+  readonly ttl: number;
+  readonly rcode: number;
+  readonly rrsets: RRset[];
+}
+
+const STATUS_RANK: Record<Status, number> = { bogus: 0, insecure: 1, secure: 2 };
+
+export function weakest(a: Status, b: Status): Status {
+  return STATUS_RANK[a] <= STATUS_RANK[b] ? a : b;
+}
+
+export class AnswerValidator {
+  constructor(
+    private readonly keys: KeyChain,
+    private readonly ctx: QuestionContext,
+    private readonly prefetch: boolean,
+  ) {}
+
+  private vctx() {
+    return { now: this.ctx.now, budget: this.ctx.budget, crypto: this.ctx.crypto };
+  }
+
+  /** The name whose zone decides an unsigned RRset's fate: DS lives in the parent zone. */
+  private static zoneLookupName(name: Name, type: number): Name {
+    return type === RRType.DS ? (parentName(name) ?? name) : name;
+  }
+
+  /** Zone security for data that carries no usable signature. */
+  private async unsignedVerdict(name: Name, type: number, what: string, missing: Reason): Promise<Link> {
+    const entry = await this.keys.entryFor(AnswerValidator.zoneLookupName(name, type), this.ctx, this.prefetch);
+    if (entry.kind === 'insecure') return { status: 'insecure', reasons: entry.reasons, ttl: Number.POSITIVE_INFINITY, rrsets: [] };
+    if (entry.kind === 'bogus') return { status: 'bogus', reasons: entry.reasons, ttl: 0, rrsets: [] };
+    const r: Reason = { ...missing, text: `${missing.text}: ${what} in the signed zone ${nameToText(entry.zone)}`, zone: nameToText(entry.zone) };
+    return { status: 'bogus', reasons: [r], ttl: 0, rrsets: [] };
+  }
+
+  /** The signer of an RRset's RRSIGs that could be its zone (RFC 4035 §5.3.1). */
+  private static signerOf(rrset: RRset): Name | undefined {
+    for (const sig of rrset.sigs) {
+      const s = rrsigOf(sig);
+      if (s && isSubdomain(rrset.name, s.signerName)) return s.signerName;
+    }
+    return undefined;
+  }
+
+  /** The secure key entry of `signer`, or a link that says why there is none. */
+  private async signerEntry(signer: Name, what: string): Promise<Extract<KeyEntry, { kind: 'secure' }> | Link> {
+    const entry = await this.keys.entryFor(signer, this.ctx, this.prefetch);
+    if (entry.kind === 'insecure') return { status: 'insecure', reasons: entry.reasons, ttl: Number.POSITIVE_INFINITY, rrsets: [] };
+    if (entry.kind === 'bogus') return { status: 'bogus', reasons: entry.reasons, ttl: 0, rrsets: [] };
+    if (!nameEquals(entry.zone, signer)) {
+      return {
+        status: 'bogus',
+        reasons: [reason(EDE.DNSSEC_BOGUS, `${what} is signed by ${nameToText(signer)}, which is not a zone (no delegation to it from ${nameToText(entry.zone)})`, entry.zone)],
+        ttl: 0,
+        rrsets: [],
+      };
+    }
+    return entry;
+  }
+
+  /** RFC 4035 §5.3: one RRset of the answer, including wildcard expansion (§5.3.4). */
+  async positive(rrset: RRset, sets: ResponseRRsets, kind: ChainStep['kind']): Promise<Link> {
+    const what = rrsetLabel(rrset.name, rrset.type);
+    const signer = AnswerValidator.signerOf(rrset);
+    if (!signer) {
+      const link = await this.unsignedVerdict(rrset.name, rrset.type, what, reason(EDE.RRSIGS_MISSING, 'RRSIGs missing'));
+      this.ctx.addStep({ kind, zone: nameToText(rrset.name), signatures: [], status: link.status, note: `${what}: unsigned` });
+      return { ...link, ttl: link.status === 'insecure' ? rrset.ttl : 0, rrsets: [rrset] };
+    }
+    const entry = await this.signerEntry(signer, what);
+    if (!('kind' in entry)) {
+      this.ctx.addStep({ kind, zone: nameToText(signer), signatures: [], status: entry.status, note: what });
+      return { ...entry, ttl: entry.status === 'insecure' ? rrset.ttl : 0, rrsets: [rrset] };
+    }
+    const check = verifyRrset(rrset, entry.dnskeys, this.vctx(), MAX_RRSIGS_PER_RRSET);
+    const signatures = traceChecks(rrset, check);
+    if (!check.ok) {
+      this.ctx.addStep({ kind, zone: nameToText(entry.zone), signatures, status: 'bogus', note: what });
+      return { status: 'bogus', reasons: [rrsetFailureReason(check, what, entry.zone)], ttl: 0, rrsets: [rrset] };
+    }
+    let ttl = cappedTtl(rrset.ttl, check.sig, this.ctx.now);
+    if (check.sig.labels < rrsigLabelCount(rrset.name)) {
+      // A wildcard expansion: prove that the name itself does not exist.
+      const d = denialInputFrom(sets.authority, entry, this.vctx());
+      const outcome = proveWildcardAnswer(rrset.name, check.sig.labels, d.input);
+      signatures.push(...d.signatures);
+      if (outcome.result === 'proven' || outcome.result === 'no-cut') {
+        this.ctx.addStep({ kind: 'wildcard', zone: nameToText(entry.zone), signatures, status: 'secure', note: `${what} from a wildcard: ${outcome.detail}` });
+        ttl = Math.min(ttl, d.ttl);
+      } else if (outcome.result === 'insecure') {
+        this.ctx.addStep({ kind: 'wildcard', zone: nameToText(entry.zone), signatures, status: 'insecure', note: outcome.detail });
+        return { status: 'insecure', reasons: [reason(outcome.ede ?? EDE.OTHER, `wildcard answer ${what}: ${outcome.detail}`, entry.zone)], ttl, rrsets: [rrset] };
+      } else {
+        this.ctx.addStep({ kind: 'wildcard', zone: nameToText(entry.zone), signatures, status: 'bogus', note: outcome.text });
+        const reasons = [...d.failures, reason(outcome.ede, `wildcard answer ${what} without a proof that the name does not exist: ${outcome.text}`, entry.zone)];
+        return { status: 'bogus', reasons, ttl: 0, rrsets: [rrset] };
+      }
+    } else {
+      this.ctx.addStep({ kind, zone: nameToText(entry.zone), signatures, status: 'secure', note: what });
+    }
+    return { status: 'secure', reasons: [], ttl, rrsets: [rrset] };
+  }
+
+  /** RFC 4035 §5.4, RFC 5155 §8.4-§8.7: NXDOMAIN or NODATA for `name`. */
+  async negative(name: Name, qtype: number, msg: Message, sets: ResponseRRsets): Promise<Link> {
+    const nx = msg.rcode === Rcode.NXDOMAIN;
+    const what = `${nx ? 'NXDOMAIN' : 'NODATA'} for ${rrsetLabel(name, qtype)}`;
+    let signer: Name | undefined;
+    for (const set of sets.authority) {
+      if (set.type !== RRType.SOA && set.type !== RRType.NSEC && set.type !== RRType.NSEC3) continue;
+      const s = AnswerValidator.signerOf(set);
+      if (s && isSubdomain(name, s) && (!signer || s.length > signer.length)) signer = s;
+    }
+    const hasDenialRecords = sets.authority.some((s) => s.type === RRType.NSEC || s.type === RRType.NSEC3);
+    if (!signer) {
+      const missing = hasDenialRecords
+        ? reason(EDE.RRSIGS_MISSING, 'RRSIGs missing on the denial of existence')
+        : reason(EDE.NSEC_MISSING, 'no NSEC or NSEC3 proof');
+      const link = await this.unsignedVerdict(name, qtype, what, missing);
+      this.ctx.addStep({ kind: 'denial', zone: nameToText(name), signatures: [], status: link.status, note: `${what}: no signed proof` });
+      const soa = findSoa(sets);
+      return { ...link, ttl: link.status === 'insecure' && soa ? negativeTtl(soa) : 0 };
+    }
+    const entry = await this.signerEntry(signer, what);
+    if (!('kind' in entry)) {
+      this.ctx.addStep({ kind: 'denial', zone: nameToText(signer), signatures: [], status: entry.status, note: what });
+      const soa = findSoa(sets);
+      return { ...entry, ttl: entry.status === 'insecure' && soa ? negativeTtl(soa) : 0 };
+    }
+    const d = denialInputFrom(sets.authority, entry, this.vctx());
+    const signatures = [...d.signatures];
+    let ttl = d.ttl;
+    const soa = findSoa(sets);
+    if (soa) {
+      const check = verifyRrset(soa, entry.dnskeys, this.vctx(), MAX_RRSIGS_PER_RRSET);
+      signatures.push(...traceChecks(soa, check));
+      if (check.ok) ttl = Math.min(ttl, cappedTtl(negativeTtl(soa), check.sig, this.ctx.now));
+    }
+    if (!d.hadRecords) {
+      this.ctx.addStep({ kind: 'denial', zone: nameToText(entry.zone), signatures, status: 'bogus', note: `${what}: no NSEC or NSEC3` });
+      return { status: 'bogus', reasons: [reason(EDE.NSEC_MISSING, `${what} without NSEC or NSEC3 records`, entry.zone)], ttl: 0, rrsets: [] };
+    }
+    const outcome = nx ? proveNxdomain(name, d.input) : proveNodata(name, qtype, d.input);
+    if (outcome.result === 'proven' || outcome.result === 'no-cut') {
+      this.ctx.addStep({ kind: 'denial', zone: nameToText(entry.zone), signatures, status: 'secure', note: `${what}: ${outcome.detail}` });
+      return { status: 'secure', reasons: [], ttl, rrsets: [] };
+    }
+    if (outcome.result === 'insecure') {
+      this.ctx.addStep({ kind: 'denial', zone: nameToText(entry.zone), signatures, status: 'insecure', note: outcome.detail });
+      return { status: 'insecure', reasons: [reason(outcome.ede ?? EDE.OTHER, `${what}: ${outcome.detail}`, entry.zone)], ttl, rrsets: [] };
+    }
+    this.ctx.addStep({ kind: 'denial', zone: nameToText(entry.zone), signatures, status: 'bogus', note: outcome.text });
+    return { status: 'bogus', reasons: [...d.failures, reason(outcome.ede, `${what}: ${outcome.text}`, entry.zone)], ttl: 0, rrsets: [] };
+  }
+
+  /** Follows the answer from `qname` and validates every link. */
+  async run(qname: Name, qtype: number): Promise<AnswerOutcome> {
+    let msg = await this.ctx.ask(qname, qtype);
+    checkAnswerRcode(msg, qname, qtype);
+    const links: Link[] = [];
+    const visited = new Set<string>([nameKey(qname)]);
+    let name = qname;
+    let finalRcode = msg.rcode;
+    const done = (extra?: Link): AnswerOutcome => combine(extra ? [...links, extra] : links, finalRcode);
+
+    for (let hop = 0; ; hop++) {
+      if (hop > MAX_CNAME_CHAIN) {
+        return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `CNAME/DNAME chain longer than ${MAX_CNAME_CHAIN} links`)], ttl: 0, rrsets: [] });
+      }
+      const sets = responseRRsets(msg);
+      finalRcode = msg.rcode;
+      if (qtype === RRType.ANY) {
+        const all = sets.answer.filter((s) => nameEquals(s.name, name));
+        if (all.length > 0) {
+          for (const s of all) links.push(await this.positive(s, sets, 'answer'));
+          return done();
+        }
+      } else {
+        const target = findRRset(sets.answer, name, qtype);
+        if (target) {
+          links.push(await this.positive(target, sets, 'answer'));
+          return done();
+        }
+      }
+      if (qtype !== RRType.CNAME) {
+        const cname = findRRset(sets.answer, name, RRType.CNAME);
+        if (cname) {
+          const link = await this.positive(cname, sets, 'cname');
+          links.push(link);
+          const next = cnameTarget(cname);
+          if (!next || cname.rrs.length !== 1) {
+            return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `malformed CNAME RRset at ${nameToText(name)}`)], ttl: 0, rrsets: [] });
+          }
+          if (visited.has(nameKey(next))) {
+            return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `CNAME loop at ${nameToText(next)}`)], ttl: 0, rrsets: [] });
+          }
+          visited.add(nameKey(next));
+          name = next;
+          msg = await this.continueChain(msg, sets, name, qtype);
+          continue;
+        }
+      }
+      if (qtype !== RRType.DNAME) {
+        const dname = sets.answer.find((s) => s.type === RRType.DNAME && isStrictSubdomain(name, s.name));
+        if (dname) {
+          const link = await this.positive(dname, sets, 'dname');
+          const target = cnameTarget(dname);
+          if (!target || dname.rrs.length !== 1) {
+            return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `malformed DNAME RRset at ${nameToText(dname.name)}`)], ttl: 0, rrsets: [] });
+          }
+          // RFC 6672 §2.2: replace the DNAME owner suffix with its target.
+          const synthesized = [...name.slice(0, name.length - dname.name.length), ...target];
+          const synth = findRRset(sets.answer, name, RRType.CNAME);
+          const synthRRsets = synth ? [dname, synth] : [dname];
+          links.push({ ...link, rrsets: synthRRsets });
+          if (nameWireLength(synthesized) > MAX_NAME_WIRE_LENGTH) {
+            finalRcode = Rcode.YXDOMAIN;
+            return done();
+          }
+          if (synth) {
+            const synthTarget = cnameTarget(synth);
+            if (!synthTarget || !nameEquals(synthTarget, synthesized)) {
+              return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `the CNAME at ${nameToText(name)} does not match the synthesis from the DNAME at ${nameToText(dname.name)} (RFC 6672 §3.2)`)], ttl: 0, rrsets: [] });
+            }
+          }
+          if (visited.has(nameKey(synthesized))) {
+            return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `DNAME loop at ${nameToText(synthesized)}`)], ttl: 0, rrsets: [] });
+          }
+          visited.add(nameKey(synthesized));
+          name = synthesized;
+          msg = await this.continueChain(msg, sets, name, qtype);
+          continue;
+        }
+      }
+      links.push(await this.negative(name, qtype, msg, sets));
+      return done();
+    }
+  }
+
+  /**
+   * After a CNAME/DNAME link, the rest of the chain is normally in the same
+   * response (the recursive resolver followed it). When the response holds
+   * nothing about the new name — no data, no SOA, no denial — ask for it.
+   */
+  private async continueChain(msg: Message, sets: ResponseRRsets, name: Name, qtype: number): Promise<Message> {
+    const hasData = sets.answer.some((s) => nameEquals(s.name, name) || (s.type === RRType.DNAME && isStrictSubdomain(name, s.name)));
+    const hasNegative = msg.rcode === Rcode.NXDOMAIN || sets.authority.some((s) => s.type === RRType.SOA || s.type === RRType.NSEC || s.type === RRType.NSEC3);
+    if (hasData || hasNegative) return msg;
+    const next = await this.ctx.ask(name, qtype);
+    checkAnswerRcode(next, name, qtype);
+    return next;
+  }
+}
+
+function checkAnswerRcode(msg: Message, name: Name, qtype: number): void {
+  if (msg.rcode === Rcode.YXDOMAIN) return;
+  checkRcode(msg, name, rrsetLabel(name, qtype).split(' ')[1] ?? '');
+}
+
+function findSoa(sets: ResponseRRsets): RRset | undefined {
+  return sets.authority.find((s) => s.type === RRType.SOA);
+}
+
+/** RFC 2308 §5: a negative answer lives min(SOA TTL, SOA MINIMUM). */
+function negativeTtl(soa: RRset): number {
+  const rd = soa.rrs[0]?.rdata;
+  if (!rd || rd.length < 4) return soa.ttl;
+  const minimum = ((rd[rd.length - 4]! << 24) >>> 0) + ((rd[rd.length - 3]! << 16) | (rd[rd.length - 2]! << 8) | rd[rd.length - 1]!);
+  return Math.min(soa.ttl, minimum);
+}
+
+/** The target of a CNAME or DNAME RRset (its single RDATA name). */
+function cnameTarget(set: RRset): Name | undefined {
+  const rr: RR | undefined = set.rrs[0];
+  if (!rr) return undefined;
+  try {
+    const { name, end } = readName(rr.rdata, 0);
+    return end === rr.rdata.length ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function combine(links: readonly Link[], rcode: number): AnswerOutcome {
+  let status: Status = 'secure';
+  const reasons: Reason[] = [];
+  let ttl = Number.POSITIVE_INFINITY;
+  const rrsets: RRset[] = [];
+  for (const l of links) {
+    status = weakest(status, l.status);
+    reasons.push(...l.reasons);
+    ttl = Math.min(ttl, l.ttl);
+    rrsets.push(...l.rrsets);
+  }
+  if (links.length === 0) status = 'bogus';
+  // Insecure results keep only the reasons of insecure links; bogus ones the bogus links first.
+  const kept = status === 'secure' ? [] : sortReasons(status === 'bogus' ? [...links.filter((l) => l.status === 'bogus').flatMap((l) => l.reasons), ...reasons] : reasons);
+  return { status, reasons: kept, ttl: Number.isFinite(ttl) ? ttl : 0, rcode, rrsets };
+}
+
+export { rcodeToText };

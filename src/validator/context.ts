@@ -1,0 +1,68 @@
+/**
+ * The state of one question: the clock, the work budget, the memoised
+ * upstream queries and the trace being written.
+ */
+import { type Name, nameKey } from '../wire/name.js';
+import type { Message } from '../wire/message.js';
+import type { CryptoOptions } from '../crypto/index.js';
+import { VerificationBudget } from '../dnssec/rrsig.js';
+import { MAX_QUERIES_PER_QUESTION, MAX_SIGNATURE_VERIFICATIONS_PER_QUESTION } from '../dnssec/limits.js';
+import { UpstreamError, type ChainStep } from './result.js';
+
+/**
+ * Where responses come from: the network transports, a captured fixture, or
+ * a test's replay. Returns the full response message to a query sent with
+ * DO=1 and CD=1 (RFC 4035 §3.2.2), or rejects when there is no answer.
+ */
+export interface ResponseSource {
+  query(name: Name, type: number): Promise<Message>;
+}
+
+export class QueryBudgetError extends Error {
+  override name = 'QueryBudgetError';
+}
+
+export class QuestionContext {
+  readonly budget = new VerificationBudget(MAX_SIGNATURE_VERIFICATIONS_PER_QUESTION);
+  readonly trace: ChainStep[] = [];
+  private readonly seenSteps = new Set<ChainStep>();
+  private readonly memo = new Map<string, Promise<Message>>();
+  queries = 0;
+
+  constructor(
+    readonly source: ResponseSource,
+    readonly now: number,
+    readonly crypto: CryptoOptions | undefined,
+    readonly maxQueries: number = MAX_QUERIES_PER_QUESTION,
+  ) {}
+
+  /** Asks the source once per (name, type) for this question. */
+  ask(name: Name, type: number): Promise<Message> {
+    const key = `${nameKey(name)}|${type}`;
+    let p = this.memo.get(key);
+    if (!p) {
+      if (this.queries >= this.maxQueries) {
+        return Promise.reject(new QueryBudgetError(`more than ${this.maxQueries} upstream queries for one question`));
+      }
+      this.queries++;
+      p = this.source.query(name, type).catch((e: unknown) => {
+        if (e instanceof UpstreamError) throw e;
+        throw new UpstreamError(e instanceof Error ? e.message : String(e), e);
+      });
+      this.memo.set(key, p);
+    }
+    return p;
+  }
+
+  /** Starts a query whose answer may be needed later; its failure is ignored here. */
+  prefetch(name: Name, type: number): void {
+    if (this.queries >= this.maxQueries) return;
+    this.ask(name, type).catch(() => undefined);
+  }
+
+  addStep(step: ChainStep): void {
+    if (this.seenSteps.has(step)) return;
+    this.seenSteps.add(step);
+    this.trace.push(step);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Bridges a response's authority section to the denial proofs: verifies each
+ * NSEC/NSEC3 RRset with the zone's keys (RFC 4035 §5.4: only authenticated
+ * NSEC RRs may be used) and maps the proofs' outcomes for the validator.
+ */
+import type { Name } from '../wire/name.js';
+import { nameToText } from '../wire/name.js';
+import { RRType } from '../wire/rrtype.js';
+import type { Reason } from '../types.js';
+import { EDE } from '../types.js';
+import { type RRset, type VerifyContext, verifyRrset, cappedTtl } from '../dnssec/rrsig.js';
+import { MAX_RRSIGS_PER_RRSET } from '../dnssec/limits.js';
+import * as denial from '../dnssec/denial.js';
+import type { DenialInput, DenialOutcome, DenialRecord } from '../dnssec/denial.js';
+import { rrsetFailureReason, rrsetLabel } from './reasons.js';
+import type { TraceSignature } from './result.js';
+import { traceChecks } from './key-chain.js';
+import type { RR } from '../wire/message.js';
+
+export interface VerifiedDenial {
+  readonly input: DenialInput;
+  readonly signatures: TraceSignature[];
+  /** Reasons for NSEC/NSEC3 RRsets that failed to verify (they are left out of the proof). */
+  readonly failures: Reason[];
+  /** Smallest capped TTL of the records used. */
+  readonly ttl: number;
+  /** Whether the authority section had any NSEC/NSEC3 at all. */
+  readonly hadRecords: boolean;
+  /** Whether any of them carried an RRSIG. */
+  readonly hadSignatures: boolean;
+}
+
+/** Verifies the NSEC and NSEC3 RRsets of `authority` with the keys of `zone`. */
+export function denialInputFrom(
+  authority: readonly RRset[],
+  keys: { readonly zone: Name; readonly dnskeys: readonly RR[] },
+  ctx: VerifyContext,
+): VerifiedDenial {
+  const nsec: DenialRecord[] = [];
+  const nsec3: DenialRecord[] = [];
+  const signatures: TraceSignature[] = [];
+  const failures: Reason[] = [];
+  let ttl = Number.POSITIVE_INFINITY;
+  let hadRecords = false;
+  let hadSignatures = false;
+  for (const set of authority) {
+    if (set.type !== RRType.NSEC && set.type !== RRType.NSEC3) continue;
+    hadRecords = true;
+    if (set.sigs.length > 0) hadSignatures = true;
+    const check = verifyRrset(set, keys.dnskeys, ctx, MAX_RRSIGS_PER_RRSET);
+    signatures.push(...traceChecks(set, check));
+    if (!check.ok) {
+      failures.push(rrsetFailureReason(check, rrsetLabel(set.name, set.type), keys.zone));
+      continue;
+    }
+    ttl = Math.min(ttl, cappedTtl(set.ttl, check.sig, ctx.now));
+    const target = set.type === RRType.NSEC ? nsec : nsec3;
+    for (const rr of set.rrs) target.push({ owner: rr.name, rdata: rr.rdata });
+  }
+  return {
+    input: { zone: keys.zone, nsec, nsec3 },
+    signatures,
+    failures,
+    ttl: Number.isFinite(ttl) ? ttl : 0,
+    hadRecords,
+    hadSignatures,
+  };
+}
+
+/** A denial outcome as the validator uses it. */
+export type Denial =
+  | { readonly result: 'proven'; readonly detail: string }
+  | { readonly result: 'no-cut'; readonly detail: string }
+  | { readonly result: 'insecure'; readonly detail: string; readonly ede?: number }
+  | { readonly result: 'failed'; readonly ede: number; readonly text: string };
+
+function normalise(o: DenialOutcome): Denial {
+  if (o.result === 'proven') {
+    if ('noDelegation' in o && o.noDelegation) return { result: 'no-cut', detail: o.detail };
+    return { result: 'proven', detail: o.detail };
+  }
+  if (o.result === 'insecure') return { result: 'insecure', detail: o.detail, ...(o.ede !== undefined ? { ede: o.ede } : {}) };
+  return { result: 'failed', ede: o.ede, text: o.text };
+}
+
+/**
+ * No DS at `child` (RFC 4035 §5.2, RFC 5155 §8.9, §8.6): 'insecure' when a
+ * delegation without DS is proven (or an opt-out span covers it), 'no-cut'
+ * when the name is proven not to be a zone cut (it exists without NS, is an
+ * empty non-terminal, or does not exist at all), 'failed' otherwise.
+ */
+export function proveNoDs(child: Name, input: DenialInput): Exclude<Denial, { result: 'proven' }> {
+  const o = normalise(denial.proveNoDs(child, input));
+  if (o.result === 'proven') return { result: 'insecure', detail: o.detail };
+  if (o.result === 'failed') {
+    // A name that does not exist is no zone cut either.
+    const nx = normalise(denial.proveNxdomain(child, input));
+    if (nx.result === 'proven') return { result: 'no-cut', detail: `${nameToText(child)} does not exist: ${nx.detail}` };
+    if (nx.result === 'insecure') return nx;
+  }
+  return o;
+}
+
+export function proveNxdomain(qname: Name, input: DenialInput): Denial {
+  return normalise(denial.proveNxdomain(qname, input));
+}
+
+export function proveNodata(qname: Name, qtype: number, input: DenialInput): Denial {
+  return normalise(denial.proveNodata(qname, qtype, input));
+}
+
+export function proveWildcardAnswer(qname: Name, rrsigLabels: number, input: DenialInput): Denial {
+  return normalise(denial.proveWildcardAnswer(qname, rrsigLabels, input));
+}
+
+export { EDE };

@@ -1,0 +1,417 @@
+/**
+ * The chain of trust: from a trust anchor down to a zone, one delegation at a
+ * time (RFC 4035 §5.1-§5.2). For every zone on the way it yields a key entry:
+ * secure (a validated DNSKEY RRset), insecure (with the proof that made it so)
+ * or bogus (with the reasons). Like Unbound's key cache (val_kentry), entries
+ * are shared by all questions of one validator until their TTL runs out.
+ */
+import { type Name, ancestorWithLabels, isSubdomain, nameEquals, nameKey, nameToText } from '../wire/name.js';
+import type { Message, RR } from '../wire/message.js';
+import { RRType, rcodeToText } from '../wire/rrtype.js';
+import { EDE, type Reason } from '../types.js';
+import type { TrustAnchor } from '../dnssec/anchors.js';
+import { type RRset, verifyRrset, cappedTtl } from '../dnssec/rrsig.js';
+import { dsMatchesKey } from '../dnssec/ds.js';
+import { readDs, dnskeyOf, type DsData, DNSKEY_FLAG_ZONE } from '../dnssec/records.js';
+import { isSupportedAlgorithm, isSupportedDigestType } from '../crypto/index.js';
+import { MAX_RRSIGS_PER_RRSET } from '../dnssec/limits.js';
+import { responseRRsets, findRRset } from './rrsets.js';
+import type { QuestionContext } from './context.js';
+import { reason, rrsetFailureReason, rrsetLabel } from './reasons.js';
+import type { ChainStep, TraceDs, TraceKey, TraceSignature } from './result.js';
+import { UpstreamError } from './result.js';
+import { proveNoDs, denialInputFrom } from './denial-input.js';
+
+interface EntryBase {
+  /** The zone the entry is about (for insecure: the cut where security ends). */
+  readonly zone: Name;
+  /** Trace steps that produced this entry, parents first. */
+  readonly steps: readonly ChainStep[];
+  /** Unix time after which the entry must be fetched again. */
+  readonly expires: number;
+}
+
+export type KeyEntry =
+  | (EntryBase & { readonly kind: 'secure'; readonly dnskeys: readonly RR[] })
+  | (EntryBase & { readonly kind: 'insecure'; readonly reasons: readonly Reason[] })
+  | (EntryBase & { readonly kind: 'bogus'; readonly reasons: readonly Reason[] });
+
+/** Bounded LRU of key entries, by name. */
+class EntryCache {
+  private readonly map = new Map<string, { entry: Promise<KeyEntry>; expires: number }>();
+  constructor(private readonly maxEntries: number) {}
+
+  get(key: string, now: number): Promise<KeyEntry> | undefined {
+    const hit = this.map.get(key);
+    if (!hit) return undefined;
+    if (hit.expires <= now) {
+      this.map.delete(key);
+      return undefined;
+    }
+    this.map.delete(key);
+    this.map.set(key, hit);
+    return hit.entry;
+  }
+
+  set(key: string, entry: Promise<KeyEntry>, expires: number): void {
+    this.map.delete(key);
+    this.map.set(key, { entry, expires });
+    while (this.map.size > this.maxEntries) {
+      const oldest = this.map.keys().next().value as string;
+      this.map.delete(oldest);
+    }
+  }
+
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+/** How long a bogus entry is kept (Unbound keeps bad keys 60 s: val-bogus-ttl). */
+const BOGUS_ENTRY_TTL = 60;
+/** Upper bound for any cached entry (Unbound's default cache-max-ttl is a day). */
+const MAX_ENTRY_TTL = 86400;
+
+function traceKeys(keyset: RRset | undefined, trusted: ReadonlySet<RR>): TraceKey[] {
+  if (!keyset) return [];
+  const out: TraceKey[] = [];
+  for (const rr of keyset.rrs) {
+    const k = dnskeyOf(rr);
+    if (k) out.push({ keyTag: k.keyTag, algorithm: k.algorithm, flags: k.flags, trusted: trusted.has(rr) });
+  }
+  return out;
+}
+
+/**
+ * RFC 4509 §3: ignore SHA-1 DS records when SHA-256 (or stronger) ones are
+ * present; RFC 6840 §5.2: only DS records with a supported algorithm and
+ * digest type count.
+ */
+export function usableDs(dsList: readonly DsData[], ctx: QuestionContext): DsData[] {
+  const supported = dsList.filter((d) => isSupportedDigestType(d.digestType) && isSupportedAlgorithm(d.algorithm, ctx.crypto));
+  const strong = supported.filter((d) => d.digestType !== 1);
+  return strong.length > 0 ? strong : supported;
+}
+
+export class KeyChain {
+  private readonly cache: EntryCache;
+
+  constructor(
+    private readonly anchors: readonly TrustAnchor[],
+    maxEntries = 10_000,
+  ) {
+    this.cache = new EntryCache(maxEntries);
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  /** The deepest trust anchor at or above `name` (a deeper anchor wins: islands of trust). */
+  closestAnchor(name: Name): TrustAnchor | undefined {
+    let best: TrustAnchor | undefined;
+    for (const a of this.anchors) {
+      if (isSubdomain(name, a.zone) && (!best || a.zone.length > best.zone.length)) best = a;
+    }
+    return best;
+  }
+
+  /**
+   * The key entry of the zone that holds `target`, walking down from the
+   * closest anchor one label at a time. The walk stops at the first insecure
+   * or bogus entry: everything below an insecure cut is insecure.
+   */
+  async entryFor(target: Name, ctx: QuestionContext, prefetch: boolean): Promise<KeyEntry> {
+    const anchor = this.closestAnchor(target);
+    if (!anchor) {
+      return {
+        kind: 'insecure',
+        zone: target,
+        reasons: [reason(EDE.OTHER, `no trust anchor at or above ${nameToText(target)}`)],
+        steps: [],
+        expires: Number.POSITIVE_INFINITY,
+      };
+    }
+    if (prefetch) this.prefetchFor(target, ctx);
+    let entry = await this.cached(anchor.zone, ctx, () => this.anchorEntry(anchor, ctx));
+    for (let n = anchor.zone.length + 1; n <= target.length && entry.kind === 'secure'; n++) {
+      const parent = entry;
+      const child = ancestorWithLabels(target, n);
+      entry = await this.cached(child, ctx, () => this.childEntry(parent, child, ctx));
+    }
+    return entry;
+  }
+
+  /**
+   * One round trip for a whole walk: asks for the DS and DNSKEY sets of every
+   * name between the closest anchor and `target` in parallel; the walk then
+   * finds them answered. Names with a cached entry are skipped.
+   */
+  prefetchFor(target: Name, ctx: QuestionContext): void {
+    const anchor = this.closestAnchor(target);
+    if (!anchor) return;
+    if (!this.cache.get(nameKey(anchor.zone), ctx.now)) ctx.prefetch(anchor.zone, RRType.DNSKEY);
+    for (let n = anchor.zone.length + 1; n <= target.length; n++) {
+      const c = ancestorWithLabels(target, n);
+      if (this.cache.get(nameKey(c), ctx.now)) continue;
+      ctx.prefetch(c, RRType.DS);
+      ctx.prefetch(c, RRType.DNSKEY);
+    }
+  }
+
+  private async cached(name: Name, ctx: QuestionContext, make: () => Promise<KeyEntry>): Promise<KeyEntry> {
+    const key = nameKey(name);
+    const hit = this.cache.get(key, ctx.now);
+    if (hit) {
+      const entry = await hit;
+      for (const s of entry.steps) ctx.addStep(s);
+      return entry;
+    }
+    const p = make();
+    // Until it settles, concurrent walks share the same promise.
+    this.cache.set(key, p, Number.POSITIVE_INFINITY);
+    try {
+      const entry = await p;
+      this.cache.set(key, p, entry.expires);
+      for (const s of entry.steps) ctx.addStep(s);
+      return entry;
+    } catch (e) {
+      this.cache.delete(key);
+      throw e;
+    }
+  }
+
+  private bogus(zone: Name, reasons: Reason[], steps: readonly ChainStep[], ctx: QuestionContext): KeyEntry {
+    return { kind: 'bogus', zone, reasons, steps, expires: ctx.now + BOGUS_ENTRY_TTL };
+  }
+
+  /** RFC 4035 §5: the anchor zone's DNSKEY RRset, self-signed by a key the anchor names. */
+  private async anchorEntry(anchor: TrustAnchor, ctx: QuestionContext): Promise<KeyEntry> {
+    const zone = anchor.zone;
+    const anchorDs = anchor.ds.map((rr) => readDs(rr.rdata)).filter((d): d is DsData => d !== undefined);
+    const usable = usableDs(anchorDs, ctx);
+    const anchorKeys = anchor.dnskeys.filter((rr) => {
+      const k = dnskeyOf(rr);
+      return k !== undefined && isSupportedAlgorithm(k.algorithm, ctx.crypto);
+    });
+    const traceDsBase = anchorDs.map((d) => ({ d, supported: usable.includes(d) }));
+    if (usable.length === 0 && anchorKeys.length === 0) {
+      const step: ChainStep = {
+        kind: 'anchor',
+        zone: nameToText(zone),
+        ds: traceDsBase.map(({ d }) => dsTrace(d, false, false)),
+        signatures: [],
+        status: 'insecure',
+        note: `trust anchor (${anchor.source}) has only unsupported algorithms or digests`,
+      };
+      return {
+        kind: 'insecure',
+        zone,
+        reasons: [reason(EDE.UNSUPPORTED_DNSKEY_ALGORITHM, `trust anchor for ${nameToText(zone)} uses only unsupported algorithms or digests (RFC 4035 §5, RFC 6840 §5.2)`, zone)],
+        steps: [step],
+        expires: ctx.now + MAX_ENTRY_TTL,
+      };
+    }
+    const msg = await ctx.ask(zone, RRType.DNSKEY);
+    checkRcode(msg, zone, 'DNSKEY');
+    const keyset = findRRset(responseRRsets(msg).answer, zone, RRType.DNSKEY);
+    const trusted = new Set<RR>();
+    const matchedDs = new Set<DsData>();
+    for (const rr of keyset?.rrs ?? []) {
+      for (const d of usable) {
+        if (dsMatchesKey(d, rr, zone, ctx.crypto) === 'match' && isZoneKey(rr)) {
+          trusted.add(rr);
+          matchedDs.add(d);
+        }
+      }
+      if (anchorKeys.some((a) => bytesEqual(a.rdata, rr.rdata)) && isZoneKey(rr)) trusted.add(rr);
+    }
+    const sigs: TraceSignature[] = [];
+    const stepBase = {
+      kind: 'anchor' as const,
+      zone: nameToText(zone),
+      ds: traceDsBase.map(({ d, supported }) => dsTrace(d, supported, matchedDs.has(d))),
+      dnskeys: traceKeys(keyset, trusted),
+    };
+    if (!keyset) {
+      const step: ChainStep = { ...stepBase, signatures: sigs, status: 'bogus', note: `trust anchor from ${anchor.source}` };
+      return this.bogus(zone, [reason(EDE.DNSKEY_MISSING, `no DNSKEY RRset for the trust anchor ${nameToText(zone)}`, zone)], [step], ctx);
+    }
+    if (trusted.size === 0) {
+      const step: ChainStep = { ...stepBase, signatures: sigs, status: 'bogus', note: `trust anchor from ${anchor.source}` };
+      return this.bogus(zone, [reason(EDE.DNSKEY_MISSING, `no DNSKEY of ${nameToText(zone)} matches the trust anchor`, zone)], [step], ctx);
+    }
+    const check = verifyRrset(keyset, [...trusted], { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto }, MAX_RRSIGS_PER_RRSET);
+    sigs.push(...traceChecks(keyset, check));
+    if (!check.ok) {
+      const step: ChainStep = { ...stepBase, signatures: sigs, status: 'bogus', note: `trust anchor from ${anchor.source}` };
+      return this.bogus(zone, [rrsetFailureReason(check, rrsetLabel(zone, RRType.DNSKEY), zone)], [step], ctx);
+    }
+    const step: ChainStep = { ...stepBase, signatures: sigs, status: 'secure', note: `trust anchor from ${anchor.source}` };
+    const ttl = Math.min(cappedTtl(keyset.ttl, check.sig, ctx.now), MAX_ENTRY_TTL);
+    return { kind: 'secure', zone, dnskeys: keyset.rrs, steps: [step], expires: ctx.now + ttl };
+  }
+
+  /**
+   * RFC 4035 §5.2: the child's DS RRset from the parent (validated with the
+   * parent's keys), then the child's DNSKEY RRset signed by a key a DS names.
+   * Without a DS, the parent must prove its absence (insecure delegation) or
+   * that the name is no zone cut at all (the parent's entry then goes on).
+   */
+  private async childEntry(parent: Extract<KeyEntry, { kind: 'secure' }>, child: Name, ctx: QuestionContext): Promise<KeyEntry> {
+    const vctx = { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto };
+    const msg = await ctx.ask(child, RRType.DS);
+    checkRcode(msg, child, 'DS');
+    const sets = responseRRsets(msg);
+    const dsSet = findRRset(sets.answer, child, RRType.DS);
+    const childText = nameToText(child);
+    const steps = (s: ChainStep) => [...parent.steps, s];
+
+    if (dsSet) {
+      const check = verifyRrset(dsSet, parent.dnskeys, vctx, MAX_RRSIGS_PER_RRSET);
+      const sigs = traceChecks(dsSet, check);
+      const dsList = dsSet.rrs.map((rr) => readDs(rr.rdata)).filter((d): d is DsData => d !== undefined);
+      if (!check.ok) {
+        const step: ChainStep = { kind: 'delegation', zone: childText, ds: dsList.map((d) => dsTrace(d, false, false)), signatures: sigs, status: 'bogus' };
+        return this.bogus(child, [rrsetFailureReason(check, rrsetLabel(child, RRType.DS), parent.zone)], steps(step), ctx);
+      }
+      const usable = usableDs(dsList, ctx);
+      if (usable.length === 0) {
+        const digestsUnsupported = dsList.every((d) => !isSupportedDigestType(d.digestType));
+        const step: ChainStep = {
+          kind: 'delegation',
+          zone: childText,
+          ds: dsList.map((d) => dsTrace(d, false, false)),
+          signatures: sigs,
+          status: 'insecure',
+          note: 'DS set has no supported algorithm and digest (RFC 6840 §5.2)',
+        };
+        return {
+          kind: 'insecure',
+          zone: child,
+          reasons: [
+            reason(
+              digestsUnsupported ? EDE.UNSUPPORTED_DS_DIGEST_TYPE : EDE.UNSUPPORTED_DNSKEY_ALGORITHM,
+              `the DS set of ${childText} has only unsupported ${digestsUnsupported ? 'digest types' : 'algorithms'} (RFC 6840 §5.2)`,
+              child,
+            ),
+          ],
+          steps: steps(step),
+          expires: ctx.now + Math.min(cappedTtl(dsSet.ttl, check.sig, ctx.now), MAX_ENTRY_TTL),
+        };
+      }
+      const dsTtl = cappedTtl(dsSet.ttl, check.sig, ctx.now);
+      const keyMsg = await ctx.ask(child, RRType.DNSKEY);
+      checkRcode(keyMsg, child, 'DNSKEY');
+      const keyset = findRRset(responseRRsets(keyMsg).answer, child, RRType.DNSKEY);
+      const trusted = new Set<RR>();
+      const matched = new Set<DsData>();
+      for (const rr of keyset?.rrs ?? []) {
+        for (const d of usable) {
+          if (isZoneKey(rr) && dsMatchesKey(d, rr, child, ctx.crypto) === 'match') {
+            trusted.add(rr);
+            matched.add(d);
+          }
+        }
+      }
+      const stepBase = {
+        kind: 'delegation' as const,
+        zone: childText,
+        ds: dsList.map((d) => dsTrace(d, usable.includes(d), matched.has(d))),
+        dnskeys: traceKeys(keyset, trusted),
+      };
+      if (!keyset) {
+        const step: ChainStep = { ...stepBase, signatures: sigs, status: 'bogus' };
+        return this.bogus(child, [reason(EDE.DNSKEY_MISSING, `no DNSKEY RRset for ${childText}, which has a DS`, child)], steps(step), ctx);
+      }
+      if (trusted.size === 0) {
+        const step: ChainStep = { ...stepBase, signatures: sigs, status: 'bogus' };
+        const tags = usable.map((d) => d.keyTag).join(', ');
+        return this.bogus(child, [reason(EDE.DNSKEY_MISSING, `no DNSKEY of ${childText} matches its DS (key tag ${tags})`, child, usable[0]?.keyTag)], steps(step), ctx);
+      }
+      const keyCheck = verifyRrset(keyset, [...trusted], vctx, MAX_RRSIGS_PER_RRSET);
+      sigs.push(...traceChecks(keyset, keyCheck));
+      if (!keyCheck.ok) {
+        const step: ChainStep = { ...stepBase, signatures: sigs, status: 'bogus' };
+        return this.bogus(child, [rrsetFailureReason(keyCheck, rrsetLabel(child, RRType.DNSKEY), child)], steps(step), ctx);
+      }
+      const step: ChainStep = { ...stepBase, signatures: sigs, status: 'secure' };
+      const ttl = Math.min(dsTtl, cappedTtl(keyset.ttl, keyCheck.sig, ctx.now), MAX_ENTRY_TTL);
+      return { kind: 'secure', zone: child, dnskeys: keyset.rrs, steps: steps(step), expires: ctx.now + ttl };
+    }
+
+    // A CNAME at the name: it cannot be a zone cut (RFC 1034 §3.6.2); the
+    // CNAME must still be signed by the parent zone.
+    const cname = findRRset(sets.answer, child, RRType.CNAME);
+    if (cname) {
+      const check = verifyRrset(cname, parent.dnskeys, vctx, MAX_RRSIGS_PER_RRSET);
+      if (check.ok) return parent;
+      const step: ChainStep = { kind: 'delegation', zone: childText, signatures: traceChecks(cname, check), status: 'bogus' };
+      return this.bogus(child, [rrsetFailureReason(check, rrsetLabel(child, RRType.CNAME), parent.zone)], steps(step), ctx);
+    }
+
+    // No DS: the parent must prove it (RFC 4035 §5.2, RFC 5155 §8.9, §8.6).
+    const denial = denialInputFrom(sets.authority, parent, vctx);
+    const outcome = proveNoDs(child, denial.input);
+    const sigs = denial.signatures;
+    if (outcome.result === 'no-cut') return parent;
+    if (outcome.result === 'insecure') {
+      const step: ChainStep = { kind: 'delegation', zone: childText, signatures: sigs, status: 'insecure', note: outcome.detail };
+      return {
+        kind: 'insecure',
+        zone: child,
+        reasons: [reason(outcome.ede ?? EDE.OTHER, `insecure delegation: ${outcome.detail}`, child)],
+        steps: steps(step),
+        expires: ctx.now + Math.min(denial.ttl, MAX_ENTRY_TTL),
+      };
+    }
+    const step: ChainStep = { kind: 'delegation', zone: childText, signatures: sigs, status: 'bogus', note: outcome.text };
+    const reasons = [...denial.failures, reason(outcome.ede, `no DS for ${childText} and no valid proof of its absence: ${outcome.text}`, parent.zone)];
+    return this.bogus(child, reasons, steps(step), ctx);
+  }
+}
+
+function isZoneKey(rr: RR): boolean {
+  const k = dnskeyOf(rr);
+  return k !== undefined && (k.flags & DNSKEY_FLAG_ZONE) !== 0 && k.protocol === 3;
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function dsTrace(d: DsData, supported: boolean, matched: boolean): TraceDs {
+  return { keyTag: d.keyTag, algorithm: d.algorithm, digestType: d.digestType, supported, matched };
+}
+
+/** Trace lines for the RRSIG checks of one RRset. */
+export function traceChecks(rrset: RRset, check: ReturnType<typeof verifyRrset>): TraceSignature[] {
+  const label = rrsetLabel(rrset.name, rrset.type);
+  const out: TraceSignature[] = [];
+  const failures = check.ok ? check.failures : check.checks;
+  for (const c of failures) {
+    if (c.ok || !c.sig) continue;
+    out.push({ rrset: label, signer: nameToText(c.sig.signerName), keyTag: c.sig.keyTag, algorithm: c.sig.algorithm, result: c.failure });
+  }
+  if (check.ok) {
+    out.push({ rrset: label, signer: nameToText(check.sig.signerName), keyTag: check.sig.keyTag, algorithm: check.sig.algorithm, result: 'valid' });
+  } else if (check.failure === 'no-rrsig') {
+    out.push({ rrset: label, signer: '-', keyTag: 0, algorithm: 0, result: 'no RRSIG' });
+  }
+  return out;
+}
+
+/** Upstream failures (SERVFAIL, REFUSED, ...) are not validation results: no answer at all. */
+export function checkRcode(msg: Message, name: Name, what: string): void {
+  if (msg.rcode !== 0 && msg.rcode !== 3) {
+    throw new UpstreamError(`upstream answered ${rcodeToText(msg.rcode)} to ${nameToText(name)} ${what}`);
+  }
+}
+
+export { nameEquals };

@@ -1,0 +1,142 @@
+/**
+ * The node:crypto (OpenSSL) backend. Each DNSKEY is turned into a KeyObject once (key-cache.ts keeps it); a
+ * verify is then one `crypto.verify` call. Key checks shared with the pure backend (RFC 3110 limits, point
+ * decoding) happen here too, so both backends give the same `bad-key` answers.
+ */
+import type { KeyObject } from 'node:crypto';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed448 } from '@noble/curves/ed448.js';
+import { ALGORITHM } from './algorithms.js';
+import { toBase64Url } from './_bytes.js';
+import { dsaSignatureForm, parseDsaPublicKey } from './dsa.js';
+import { nodeCrypto, type NodeCrypto } from './_node.js';
+import { parseRsaPublicKey, rsaHashFor } from './rsa-key.js';
+import type { VerifierOrFailure } from './types.js';
+
+function importJwk(crypto: NodeCrypto, jwk: Record<string, string>): KeyObject | undefined {
+  try {
+    return crypto.createPublicKey({ key: jwk, format: 'jwk' });
+  } catch {
+    return undefined;
+  }
+}
+
+function rsaVerifier(crypto: NodeCrypto, algorithm: number, key: Uint8Array): VerifierOrFailure {
+  const parsed = parseRsaPublicKey(algorithm, key);
+  const hash = rsaHashFor(algorithm);
+  if (parsed === undefined || hash === undefined) return 'bad-key';
+  // RFC 7518 §6.3.1: n and e as unsigned big-endian base64url.
+  const keyObject = importJwk(crypto, { kty: 'RSA', n: toBase64Url(parsed.modulus), e: toBase64Url(parsed.exponent) });
+  if (keyObject === undefined) return 'bad-key';
+  const k = parsed.modulus.length;
+  // RSASSA-PKCS1-v1_5 is crypto.verify's default padding for RSA keys. The length check makes the rule of
+  // rsa-pkcs1.ts (exactly k octets, RFC 8017 §8.2.2 step 1) explicit instead of relying on OpenSSL's.
+  return (data, signature) => {
+    if (signature.length !== k) return false;
+    try {
+      return crypto.verify(hash, data, keyObject, signature);
+    } catch {
+      return false;
+    }
+  };
+}
+
+function ecdsaVerifier(crypto: NodeCrypto, crv: 'P-256' | 'P-384', size: number, key: Uint8Array): VerifierOrFailure {
+  // RFC 6605 §4: key x | y, signature r | s.
+  if (key.length !== 2 * size) return 'bad-key';
+  // createPublicKey rejects points not on the curve.
+  const keyObject = importJwk(crypto, {
+    kty: 'EC',
+    crv,
+    x: toBase64Url(key.subarray(0, size)),
+    y: toBase64Url(key.subarray(size)),
+  });
+  if (keyObject === undefined) return 'bad-key';
+  const hash = crv === 'P-256' ? 'sha256' : 'sha384';
+  // r | s is IEEE P1363 form; no DER conversion needed.
+  const verifyKey = { key: keyObject, dsaEncoding: 'ieee-p1363' as const };
+  const sigLength = 2 * size;
+  return (data, signature) => {
+    if (signature.length !== sigLength) return false;
+    try {
+      return crypto.verify(hash, data, verifyKey, signature);
+    } catch {
+      return false;
+    }
+  };
+}
+
+function eddsaVerifier(crypto: NodeCrypto, crv: 'Ed25519' | 'Ed448', key: Uint8Array): VerifierOrFailure {
+  const keyLength = crv === 'Ed25519' ? 32 : 57;
+  const sigLength = crv === 'Ed25519' ? 64 : 114;
+  if (key.length !== keyLength) return 'bad-key';
+  // OpenSSL does not decode the point at import; RFC 8032 §5.1.3 / §5.2.3 decoding done once here so both
+  // backends reject the same keys.
+  try {
+    (crv === 'Ed25519' ? ed25519 : ed448).Point.fromBytes(key, false);
+  } catch {
+    return 'bad-key';
+  }
+  const keyObject = importJwk(crypto, { kty: 'OKP', crv, x: toBase64Url(key) });
+  if (keyObject === undefined) return 'bad-key';
+  return (data, signature) => {
+    if (signature.length !== sigLength) return false;
+    try {
+      return crypto.verify(null, data, keyObject, signature);
+    } catch {
+      return false;
+    }
+  };
+}
+
+function dsaVerifier(crypto: NodeCrypto, key: Uint8Array): VerifierOrFailure {
+  const parsed = parseDsaPublicKey(key);
+  if (parsed === undefined) return 'bad-key';
+  let keyObject: KeyObject;
+  try {
+    keyObject = crypto.createPublicKey({ key: Buffer.from(parsed.spki), format: 'der', type: 'spki' });
+  } catch {
+    return 'bad-key';
+  }
+  const p1363Key = { key: keyObject, dsaEncoding: 'ieee-p1363' as const };
+  const derKey = { key: keyObject, dsaEncoding: 'der' as const };
+  return (data, signature) => {
+    const form = dsaSignatureForm(parsed, signature);
+    if (form === undefined) return false;
+    try {
+      // RFC 2536 §3: SHA-1 over the signed data.
+      return crypto.verify('sha1', data, form.encoding === 'der' ? derKey : p1363Key, form.bytes);
+    } catch {
+      return false;
+    }
+  };
+}
+
+/** Builds the node:crypto verifier for one DNSKEY public key field. Never throws. */
+export function nodeVerifier(algorithm: number, key: Uint8Array): VerifierOrFailure {
+  const crypto = nodeCrypto;
+  if (crypto === undefined) return 'unsupported';
+  switch (algorithm) {
+    case ALGORITHM.RSASHA1:
+    case ALGORITHM.RSASHA1_NSEC3_SHA1:
+    case ALGORITHM.RSASHA256:
+    case ALGORITHM.RSASHA512:
+      return rsaVerifier(crypto, algorithm, key);
+    case ALGORITHM.ECDSAP256SHA256:
+      return ecdsaVerifier(crypto, 'P-256', 32, key);
+    case ALGORITHM.ECDSAP384SHA384:
+      return ecdsaVerifier(crypto, 'P-384', 48, key);
+    case ALGORITHM.ED25519:
+      return eddsaVerifier(crypto, 'Ed25519', key);
+    case ALGORITHM.ED448:
+      return eddsaVerifier(crypto, 'Ed448', key);
+    case ALGORITHM.DSA:
+    case ALGORITHM.DSA_NSEC3_SHA1:
+      return dsaVerifier(crypto, key);
+    default:
+      return 'unsupported';
+  }
+}
+
+/** Algorithms this backend implements (when node:crypto is present). */
+export const NODE_ALGORITHMS: ReadonlySet<number> = new Set([3, 5, 6, 7, 8, 10, 13, 14, 15, 16]);

@@ -199,3 +199,31 @@ export async function startTcpRelay(
   const address = await listen(server);
   return Object.assign(peer, { address, close: () => closeServer(server, sockets) });
 }
+
+/** A byte-for-byte TCP proxy that counts the client connections still open. */
+export async function startTcpProxy(upstream: ServerAddress): Promise<Peer & { open: number; accepted: number }> {
+  const sockets = new Set<Socket>();
+  const peer = { open: 0, accepted: 0 };
+  const server = createServer((client) => {
+    peer.open++;
+    peer.accepted++;
+    sockets.add(client);
+    const up = connect(upstream.port, upstream.host);
+    sockets.add(up);
+    client.pipe(up);
+    up.pipe(client);
+    client.on('error', () => client.destroy());
+    up.on('error', () => up.destroy());
+    client.on('close', () => {
+      peer.open--;
+      sockets.delete(client);
+      up.destroy();
+    });
+    up.on('close', () => {
+      sockets.delete(up);
+      client.destroy();
+    });
+  });
+  const address = await listen(server);
+  return Object.assign(peer, { address, close: () => closeServer(server, sockets) });
+}

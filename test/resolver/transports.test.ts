@@ -12,7 +12,7 @@ import { createUpstream } from '../../src/resolver/upstream.js';
 import { parseMessage } from '../../src/wire/message.js';
 import { nameEquals, nameFromText } from '../../src/wire/name.js';
 import { RRType } from '../../src/wire/rrtype.js';
-import { startBlackhole, startServfail, startSpoofingRelay, startTcpRelay } from './net-helpers.js';
+import { startBlackhole, startServfail, startSpoofingRelay, startTcpProxy, startTcpRelay } from './net-helpers.js';
 import { type UnboundFixture, startUnbound } from './unbound-fixture.js';
 
 const PIPELINE = 40;
@@ -445,5 +445,52 @@ describe('upstream', () => {
     expect(() => createUpstream({ servers: [{ host: 'dns.example', port: 53 }], timeoutMs: 100, attempts: 1 })).toThrow(
       /not an IP address literal/,
     );
+  });
+
+  it.each([
+    ['tcp', () => ub.server],
+    ['tls', () => ub.tlsServer!],
+    ['https', () => ub.httpsServer!],
+  ] as const)('close() closes the pooled %s connection', async (protocol, server) => {
+    const proxy = await startTcpProxy(server());
+    const up = createUpstream({
+      servers: [proxy.address],
+      protocol,
+      timeoutMs: 5000,
+      attempts: 1,
+      idleTimeoutMs: 60_000,
+      caFile: ub.caFile!,
+      tlsServerName: ub.tlsServerName,
+    });
+    try {
+      await Promise.all([up.query(A_TEST), up.query({ name: nameFromText('n1.test.'), type: RRType.A })]);
+      expect(proxy.accepted).toBe(1);
+      expect(proxy.open).toBe(1);
+      await up.close();
+      for (let i = 0; i < 300 && proxy.open > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(proxy.open).toBe(0);
+    } finally {
+      await up.close();
+      await proxy.close();
+    }
+  });
+
+  it('leaves no UDP socket open after answers, timeouts and aborts', async () => {
+    const udpSockets = (): number => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
+    const baseline = udpSockets();
+    const hole = await startBlackhole();
+    const up = createUpstream({ servers: [hole.address, ub.server], timeoutMs: 100, attempts: 1 });
+    try {
+      await up.query(A_TEST);
+      const ac = new AbortController();
+      const p = up.query({ name: nameFromText('n2.test.'), type: RRType.A }, ac.signal);
+      ac.abort();
+      await rejection(p);
+    } finally {
+      await up.close();
+      await hole.close();
+    }
+    for (let i = 0; i < 300 && udpSockets() > baseline; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(udpSockets()).toBe(baseline);
   });
 });

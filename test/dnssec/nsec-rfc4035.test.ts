@@ -18,7 +18,7 @@ import {
   proveNxdomain,
   proveWildcardAnswer,
 } from '../../src/dnssec/denial.js';
-import { nsecCovers, usableNsecs } from '../../src/dnssec/nsec.js';
+import { nsecCovers, nsecProvesNameAbsent, usableNsecs } from '../../src/dnssec/nsec.js';
 
 const RFC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/vectors/rfc');
 
@@ -86,6 +86,14 @@ describe('the Appendix A NSEC chain', () => {
     expect(nsecCovers(at('xx.example.'), n('example.'))).toBe(false);
     expect(nsecCovers(at('xx.example.'), n('a.example.'))).toBe(false);
     expect(nsecCovers(at('xx.example.'), n('other.'))).toBe(false);
+  });
+
+  it('an NSEC whose next name is below the covered name proves an empty non-terminal, not absence', () => {
+    const chain = usableNsecs(zoneA(), EXAMPLE);
+    const xw = chain.find((c) => nameKey(c.owner) === nameKey(n('x.w.example.')))!;
+    expect(nsecCovers(xw, n('y.w.example.'))).toBe(true);
+    expect(nsecProvesNameAbsent(xw, n('y.w.example.'))).toBe(false);
+    expect(nsecProvesNameAbsent(xw, n('a.x.w.example.'))).toBe(true);
   });
 });
 

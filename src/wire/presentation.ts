@@ -184,12 +184,17 @@ export function lexPresentation(text: string, fileName?: string): LexItem[] {
 
 /** Parses a whole master file (RFC 1035 §5.1). Throws PresentationError. */
 export function parseZoneText(text: string, opts: ParseOptions = {}): RR[] {
+  return parseZoneTextWithLines(text, opts).map((x) => x.rr);
+}
+
+/** Like parseZoneText, with the 1-based line each record starts on (for callers' own error messages). */
+export function parseZoneTextWithLines(text: string, opts: ParseOptions = {}): { rr: RR; line: number }[] {
   const reader = new ZoneReader(opts);
-  const out: RR[] = [];
+  const out: { rr: RR; line: number }[] = [];
   for (const item of lexOrThrow(text, opts.fileName)) {
     if (item.kind !== 'entry') continue;
     const rr = reader.entry(item);
-    if (rr) out.push(rr);
+    if (rr) out.push({ rr, line: item.line });
   }
   return out;
 }

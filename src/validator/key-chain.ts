@@ -5,7 +5,8 @@
  * or bogus (with the reasons). Like Unbound's key cache (val_kentry), entries
  * are shared by all questions of one validator until their TTL runs out.
  */
-import { type Name, ancestorWithLabels, isSubdomain, nameEquals, nameKey, nameToText } from '../wire/name.js';
+import { type Name, ancestorWithLabels, isStrictSubdomain, isSubdomain, nameEquals, nameKey, nameToText } from '../wire/name.js';
+import { rrsigOf } from '../dnssec/records.js';
 import type { Message, RR } from '../wire/message.js';
 import { RRType, rcodeToText } from '../wire/rrtype.js';
 import { EDE, type Reason } from '../types.js';
@@ -14,7 +15,7 @@ import { type RRset, verifyRrset, cappedTtl } from '../dnssec/rrsig.js';
 import { dsMatchesKey } from '../dnssec/ds.js';
 import { readDs, dnskeyOf, type DsData, DNSKEY_FLAG_ZONE } from '../dnssec/records.js';
 import { isSupportedAlgorithm, isSupportedDigestType } from '../crypto/index.js';
-import { MAX_RRSIGS_PER_RRSET } from '../dnssec/limits.js';
+import { MAX_RRSIGS_PER_RRSET, MAX_ZONE_DEPTH } from '../dnssec/limits.js';
 import { responseRRsets, findRRset } from './rrsets.js';
 import type { QuestionContext } from './context.js';
 import { reason, rrsetFailureReason, rrsetLabel } from './reasons.js';
@@ -121,29 +122,30 @@ export class KeyChain {
   }
 
   /**
-   * The key entry of the zone that holds `target`, walking down from the
-   * closest anchor one label at a time. The walk stops at the first insecure
-   * or bogus entry: everything below an insecure cut is insecure.
+   * The key entry for `name`: for a zone apex, that zone's entry; for a name
+   * that is no zone cut, the entry of the zone that holds it. Works upwards
+   * from the DS query for `name`, whose answer names the parent zone (the
+   * signer of the DS RRset or of the denial), and hops from zone cut to zone
+   * cut up to the closest trust anchor (RFC 4035 §5.2). Insecurity and
+   * bogusness propagate down: everything below an insecure cut is insecure.
    */
-  async entryFor(target: Name, ctx: QuestionContext, prefetch: boolean): Promise<KeyEntry> {
-    const anchor = this.closestAnchor(target);
+  async entryFor(name: Name, ctx: QuestionContext, prefetch: boolean, depth = 0): Promise<KeyEntry> {
+    const anchor = this.closestAnchor(name);
     if (!anchor) {
       return {
         kind: 'insecure',
-        zone: target,
-        reasons: [reason(EDE.OTHER, `no trust anchor at or above ${nameToText(target)}`)],
+        zone: name,
+        reasons: [reason(EDE.OTHER, `no trust anchor at or above ${nameToText(name)}`)],
         steps: [],
         expires: Number.POSITIVE_INFINITY,
       };
     }
-    if (prefetch) this.prefetchFor(target, ctx);
-    let entry = await this.cached(anchor.zone, ctx, () => this.anchorEntry(anchor, ctx));
-    for (let n = anchor.zone.length + 1; n <= target.length && entry.kind === 'secure'; n++) {
-      const parent = entry;
-      const child = ancestorWithLabels(target, n);
-      entry = await this.cached(child, ctx, () => this.childEntry(parent, child, ctx));
+    if (nameEquals(anchor.zone, name)) return this.cached(name, ctx, () => this.anchorEntry(anchor, ctx));
+    if (depth > MAX_ZONE_DEPTH) {
+      return this.bogus(name, [reason(EDE.DNSSEC_BOGUS, `more than ${MAX_ZONE_DEPTH} zone cuts above ${nameToText(name)}`)], [], ctx);
     }
-    return entry;
+    if (prefetch && depth === 0) this.prefetchFor(name, ctx);
+    return this.cached(name, ctx, () => this.zoneEntry(name, anchor, ctx, depth));
   }
 
   /**
@@ -256,22 +258,102 @@ export class KeyChain {
     return { kind: 'secure', zone, dnskeys: keyset.rrs, steps: [step], expires: ctx.now + ttl };
   }
 
+  /** A secure entry for `signer`, or the entry that explains why there is none. */
+  private async parentEntry(signer: Name, ctx: QuestionContext, depth: number): Promise<KeyEntry> {
+    const parent = await this.entryFor(signer, ctx, false, depth + 1);
+    if (parent.kind !== 'secure' || nameEquals(parent.zone, signer)) return parent;
+    return this.bogus(signer, [reason(EDE.DNSSEC_BOGUS, `${nameToText(signer)} signs for a child but is not a zone (no delegation to it)`, parent.zone)], parent.steps, ctx);
+  }
+
   /**
-   * RFC 4035 §5.2: the child's DS RRset from the parent (validated with the
-   * parent's keys), then the child's DNSKEY RRset signed by a key a DS names.
-   * Without a DS, the parent must prove its absence (insecure delegation) or
-   * that the name is no zone cut at all (the parent's entry then goes on).
+   * RFC 4035 §5.2: the DS RRset of `zone` from its parent (validated with the
+   * parent's keys), then the DNSKEY RRset of `zone` signed by a key a DS
+   * names. Without a DS, the parent must prove its absence (insecure
+   * delegation) or that the name is no zone cut (the parent's entry holds it).
    */
-  private async childEntry(parent: Extract<KeyEntry, { kind: 'secure' }>, child: Name, ctx: QuestionContext): Promise<KeyEntry> {
+  private async zoneEntry(zone: Name, anchor: TrustAnchor, ctx: QuestionContext, depth: number): Promise<KeyEntry> {
     const vctx = { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto };
-    const msg = await ctx.ask(child, RRType.DS);
-    checkRcode(msg, child, 'DS');
+    const msg = await ctx.ask(zone, RRType.DS);
+    checkRcode(msg, zone, 'DS');
     const sets = responseRRsets(msg);
-    const dsSet = findRRset(sets.answer, child, RRType.DS);
+    const zoneText = nameToText(zone);
+    // The parent side must be a strict ancestor of `zone`, at or below the anchor.
+    const asParent = (p: Name | undefined): Name | undefined =>
+      p && isStrictSubdomain(zone, p) && isSubdomain(p, anchor.zone) ? p : undefined;
+    const up = () => this.entryFor(zone.slice(1), ctx, false, depth + 1);
+
+    const dsSet = findRRset(sets.answer, zone, RRType.DS);
+    if (dsSet) {
+      const signer = asParent(signerOf(dsSet));
+      const parent = signer ? await this.parentEntry(signer, ctx, depth) : await up();
+      if (parent.kind !== 'secure') return parent;
+      if (!signer) {
+        const step: ChainStep = { kind: 'delegation', zone: zoneText, signatures: [], status: 'bogus', note: 'unsigned DS RRset' };
+        return this.bogus(zone, [reason(EDE.RRSIGS_MISSING, `RRSIGs missing: the DS RRset of ${zoneText} is not signed by its parent zone`, parent.zone)], [...parent.steps, step], ctx);
+      }
+      return this.delegationWithDs(parent, zone, dsSet, ctx);
+    }
+
+    // A CNAME at the name: it cannot be a zone cut (RFC 1034 §3.6.2).
+    const cname = findRRset(sets.answer, zone, RRType.CNAME);
+    if (cname) {
+      const signer = asParent(signerOf(cname));
+      const parent = signer ? await this.parentEntry(signer, ctx, depth) : await up();
+      if (parent.kind !== 'secure') return parent;
+      const check = verifyRrset(cname, parent.dnskeys, vctx, MAX_RRSIGS_PER_RRSET);
+      if (check.ok) return parent;
+      const step: ChainStep = { kind: 'delegation', zone: zoneText, signatures: traceChecks(cname, check), status: 'bogus' };
+      return this.bogus(zone, [rrsetFailureReason(check, rrsetLabel(zone, RRType.CNAME), parent.zone)], [...parent.steps, step], ctx);
+    }
+
+    // No DS: the parent zone, named by the denial's signer (or, unsigned, by
+    // its SOA), must prove it (RFC 4035 §5.2, RFC 5155 §8.9, §8.6).
+    let signer: Name | undefined;
+    let soaOwner: Name | undefined;
+    let hadDenial = false;
+    for (const set of sets.authority) {
+      if (set.type === RRType.NSEC || set.type === RRType.NSEC3) hadDenial = true;
+      if (set.type === RRType.SOA) soaOwner ??= asParent(set.name);
+      if (set.type !== RRType.NSEC && set.type !== RRType.NSEC3 && set.type !== RRType.SOA) continue;
+      const s = asParent(signerOf(set));
+      if (s && (!signer || s.length > signer.length)) signer = s;
+    }
+    if (!signer) {
+      const parent = soaOwner ? await this.entryFor(soaOwner, ctx, false, depth + 1) : await up();
+      if (parent.kind !== 'secure') return parent;
+      const step: ChainStep = { kind: 'delegation', zone: zoneText, signatures: [], status: 'bogus', note: 'no signed answer to the DS query' };
+      const r = hadDenial
+        ? reason(EDE.RRSIGS_MISSING, `RRSIGs missing: no DS for ${zoneText} and the denial is not signed by ${nameToText(parent.zone)}`, parent.zone)
+        : reason(EDE.NSEC_MISSING, `no DS for ${zoneText} and no NSEC/NSEC3 proof of its absence from ${nameToText(parent.zone)}`, parent.zone);
+      return this.bogus(zone, [r], [...parent.steps, step], ctx);
+    }
+    const parent = await this.parentEntry(signer, ctx, depth);
+    if (parent.kind !== 'secure') return parent;
+    const denial = denialInputFrom(sets.authority, parent, vctx);
+    const outcome = proveNoDs(zone, denial.input);
+    const sigs = denial.signatures;
+    if (outcome.result === 'no-cut') return parent;
+    if (outcome.result === 'insecure') {
+      const step: ChainStep = { kind: 'delegation', zone: zoneText, signatures: sigs, status: 'insecure', note: outcome.detail };
+      return {
+        kind: 'insecure',
+        zone,
+        reasons: [reason(outcome.ede ?? EDE.OTHER, `insecure delegation: ${outcome.detail}`, zone)],
+        steps: [...parent.steps, step],
+        expires: ctx.now + Math.min(denial.ttl, MAX_ENTRY_TTL),
+      };
+    }
+    const step: ChainStep = { kind: 'delegation', zone: zoneText, signatures: sigs, status: 'bogus', note: outcome.text };
+    const reasons = [...denial.failures, reason(outcome.ede, `no DS for ${zoneText} and no valid proof of its absence: ${outcome.text}`, parent.zone)];
+    return this.bogus(zone, reasons, [...parent.steps, step], ctx);
+  }
+
+  /** RFC 4035 §5.2: a validated DS RRset, then the child's DNSKEY RRset. */
+  private async delegationWithDs(parent: Extract<KeyEntry, { kind: 'secure' }>, child: Name, dsSet: RRset, ctx: QuestionContext): Promise<KeyEntry> {
+    const vctx = { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto };
     const childText = nameToText(child);
     const steps = (s: ChainStep) => [...parent.steps, s];
-
-    if (dsSet) {
+    {
       const check = verifyRrset(dsSet, parent.dnskeys, vctx, MAX_RRSIGS_PER_RRSET);
       const sigs = traceChecks(dsSet, check);
       const dsList = dsSet.rrs.map((rr) => readDs(rr.rdata)).filter((d): d is DsData => d !== undefined);
@@ -343,36 +425,16 @@ export class KeyChain {
       const ttl = Math.min(dsTtl, cappedTtl(keyset.ttl, keyCheck.sig, ctx.now), MAX_ENTRY_TTL);
       return { kind: 'secure', zone: child, dnskeys: keyset.rrs, steps: steps(step), expires: ctx.now + ttl };
     }
-
-    // A CNAME at the name: it cannot be a zone cut (RFC 1034 §3.6.2); the
-    // CNAME must still be signed by the parent zone.
-    const cname = findRRset(sets.answer, child, RRType.CNAME);
-    if (cname) {
-      const check = verifyRrset(cname, parent.dnskeys, vctx, MAX_RRSIGS_PER_RRSET);
-      if (check.ok) return parent;
-      const step: ChainStep = { kind: 'delegation', zone: childText, signatures: traceChecks(cname, check), status: 'bogus' };
-      return this.bogus(child, [rrsetFailureReason(check, rrsetLabel(child, RRType.CNAME), parent.zone)], steps(step), ctx);
-    }
-
-    // No DS: the parent must prove it (RFC 4035 §5.2, RFC 5155 §8.9, §8.6).
-    const denial = denialInputFrom(sets.authority, parent, vctx);
-    const outcome = proveNoDs(child, denial.input);
-    const sigs = denial.signatures;
-    if (outcome.result === 'no-cut') return parent;
-    if (outcome.result === 'insecure') {
-      const step: ChainStep = { kind: 'delegation', zone: childText, signatures: sigs, status: 'insecure', note: outcome.detail };
-      return {
-        kind: 'insecure',
-        zone: child,
-        reasons: [reason(outcome.ede ?? EDE.OTHER, `insecure delegation: ${outcome.detail}`, child)],
-        steps: steps(step),
-        expires: ctx.now + Math.min(denial.ttl, MAX_ENTRY_TTL),
-      };
-    }
-    const step: ChainStep = { kind: 'delegation', zone: childText, signatures: sigs, status: 'bogus', note: outcome.text };
-    const reasons = [...denial.failures, reason(outcome.ede, `no DS for ${childText} and no valid proof of its absence: ${outcome.text}`, parent.zone)];
-    return this.bogus(child, reasons, steps(step), ctx);
   }
+}
+
+/** The signer of an RRset's first readable RRSIG. */
+function signerOf(set: RRset): Name | undefined {
+  for (const sig of set.sigs) {
+    const s = rrsigOf(sig);
+    if (s) return s.signerName;
+  }
+  return undefined;
 }
 
 function isZoneKey(rr: RR): boolean {

@@ -139,7 +139,8 @@ export class Validator {
         name: nameToText(qname),
         type: typeToText(qtype),
         rcode: rcodeToText(out.rcode),
-        records: toRecords(out.rrsets, out.ttl),
+        // Fail closed: a bogus answer's records are not handed out.
+        records: out.status === 'bogus' ? [] : toRecords(out.rrsets, out.ttl),
         ttl: out.ttl,
         reasons: out.reasons,
         chain: ctx.trace,

@@ -92,8 +92,12 @@ export function udpTry(
         }
         ctl.resolve({ message: check.message, raw });
       });
-      socket.connect(server.port, server.host, () => {
+      socket.connect(server.port, server.host, (err?: Error) => {
         if (ctl.settled) return;
+        if (err) {
+          ctl.reject(new TransportError('network', `UDP connect to ${where}: ${errorText(err)}`, where, { cause: err }));
+          return;
+        }
         opts.stats.queriesSent++;
         socket.send(query, (err) => {
           if (err) ctl.reject(new TransportError('network', `UDP send to ${where}: ${errorText(err)}`, where, { cause: err }));

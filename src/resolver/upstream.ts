@@ -196,6 +196,7 @@ export class Upstream implements Transport {
           result = await this.transports[i]!.query(q, signal);
         } catch (e) {
           if (!(e instanceof TransportError)) throw e;
+          if (this.closed) throw new TransportError('closed', `upstream closed while resolving ${describeQuery(q)}`);
           if (e.kind === 'aborted' || e.kind === 'closed') throw e;
           if (PERMANENT_KINDS.has(e.kind)) givenUp.add(i);
           failures.push(e);

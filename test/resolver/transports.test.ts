@@ -13,7 +13,7 @@ import { parseMessage } from '../../src/wire/message.js';
 import { nameEquals, nameFromText } from '../../src/wire/name.js';
 import { RRType } from '../../src/wire/rrtype.js';
 import { startBlackhole, startServfail, startSpoofingRelay, startTcpProxy, startTcpRelay } from './net-helpers.js';
-import { type UnboundFixture, startUnbound } from './unbound-fixture.js';
+import { type UnboundFixture, freePort, startUnbound } from './unbound-fixture.js';
 
 const PIPELINE = 40;
 /** Eight 200-octet TXT strings: about 1.7 kB, more than the 1232-octet EDNS payload. */
@@ -133,6 +133,24 @@ describe('UDP', () => {
       await up.close();
       await hole.close();
     }
+  });
+});
+
+describe('errors', () => {
+  it('reports a UDP address the kernel refuses as a network error', async () => {
+    const t = new UdpTransport({ server: { host: 'fe80::1%no-such-interface', port: 53 }, timeoutMs: 5000 });
+    const err = await rejection(t.query(A_TEST));
+    expect(err.kind).toBe('network');
+    await t.close();
+  });
+
+  it('reports a refused TCP connection as a network error without waiting for the timeout', async () => {
+    const port = await freePort();
+    const t = new TcpTransport({ server: { host: '127.0.0.1', port }, timeoutMs: 60_000 });
+    const err = await rejection(t.query(A_TEST));
+    expect(err.kind).toBe('network');
+    expect(err.message).toContain('ECONNREFUSED');
+    await t.close();
   });
 });
 
@@ -308,7 +326,7 @@ describe('DNS over HTTPS (RFC 8484)', () => {
 describe('upstream', () => {
   it('fails over from a server that never answers to one that does', async () => {
     const hole = await startBlackhole();
-    const up = createUpstream({ servers: [hole.address, ub.server], timeoutMs: 200, attempts: 1 });
+    const up = createUpstream({ servers: [hole.address, ub.server], timeoutMs: 400, attempts: 1 });
     try {
       const r = await up.query(A_TEST);
       expect(addresses(r)).toEqual(['192.0.2.1']);
@@ -371,6 +389,20 @@ describe('upstream', () => {
     } finally {
       await up.close();
       await relay.close();
+    }
+  });
+
+  it('fails queries in flight with kind closed when the upstream is closed', async () => {
+    const hole = await startBlackhole();
+    const up = createUpstream({ servers: [hole.address], timeoutMs: 20_000, attempts: 1 });
+    try {
+      const p = up.query(A_TEST);
+      for (let i = 0; i < 300 && hole.seen.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await up.close();
+      expect((await rejection(p)).kind).toBe('closed');
+    } finally {
+      await up.close();
+      await hole.close();
     }
   });
 
@@ -479,7 +511,7 @@ describe('upstream', () => {
     const udpSockets = (): number => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
     const baseline = udpSockets();
     const hole = await startBlackhole();
-    const up = createUpstream({ servers: [hole.address, ub.server], timeoutMs: 100, attempts: 1 });
+    const up = createUpstream({ servers: [hole.address, ub.server], timeoutMs: 400, attempts: 1 });
     try {
       await up.query(A_TEST);
       const ac = new AbortController();

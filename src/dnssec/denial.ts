@@ -133,7 +133,9 @@ export function proveNoDs(child: Name, input: DenialInput, hash: Nsec3HashFuncti
 /**
  * A positive answer for `qname` synthesised from the wildcard whose parent is
  * the last `rrsigLabels` labels of `qname` (the RRSIG Labels field): no closer
- * name exists (RFC 4035 §5.3.4, RFC 5155 §8.8).
+ * name exists (RFC 4035 §5.3.4, RFC 5155 §8.8). Call it when
+ * rrsigLabelCount(owner) > Labels; `rrsigLabels` must be below
+ * rrsigLabelCount(qname) and not above the zone.
  */
 export function proveWildcardAnswer(
   qname: Name,

@@ -14,6 +14,7 @@ import {
   isSubdomain,
   nameEquals,
   nameToText,
+  rrsigLabelCount,
 } from '../wire/name.js';
 import { RRType } from '../wire/rrtype.js';
 import { EDE } from '../types.js';
@@ -248,7 +249,7 @@ export function nsecProveNoDs(child: Name, zone: Name, nsecs: readonly Nsec[]): 
 export function nsecProveWildcardAnswer(qname: Name, rrsigLabels: number, zone: Name, nsecs: readonly Nsec[]): DenialOutcome {
   const bad = outsideZone(qname, zone);
   if (bad) return bad;
-  if (!Number.isInteger(rrsigLabels) || rrsigLabels < zone.length || rrsigLabels >= qname.length) {
+  if (!Number.isInteger(rrsigLabels) || rrsigLabels < zone.length || rrsigLabels >= rrsigLabelCount(qname)) {
     return failed(EDE.DNSSEC_BOGUS, `RRSIG labels ${rrsigLabels} does not describe a wildcard in ${t(zone)} for ${t(qname)}`);
   }
   const ce = ancestorWithLabels(qname, rrsigLabels);

@@ -14,6 +14,7 @@ import {
   nameKey,
   nameToCanonicalWire,
   nameToText,
+  rrsigLabelCount,
 } from '../wire/name.js';
 import { RRType } from '../wire/rrtype.js';
 import { EDE } from '../types.js';
@@ -372,7 +373,7 @@ export function nsec3ProveNoDs(child: Name, chain: Nsec3Chain): DenialOutcome {
 export function nsec3ProveWildcardAnswer(qname: Name, rrsigLabels: number, chain: Nsec3Chain): DenialOutcome {
   const bad = outsideZone(qname, chain.zone);
   if (bad) return bad;
-  if (!Number.isInteger(rrsigLabels) || rrsigLabels < chain.zone.length || rrsigLabels >= qname.length) {
+  if (!Number.isInteger(rrsigLabels) || rrsigLabels < chain.zone.length || rrsigLabels >= rrsigLabelCount(qname)) {
     return failed(EDE.DNSSEC_BOGUS, `RRSIG labels ${rrsigLabels} does not describe a wildcard in ${t(chain.zone)} for ${t(qname)}`);
   }
   return bounded(chain, () => {

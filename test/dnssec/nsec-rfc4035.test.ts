@@ -230,6 +230,13 @@ describe('RFC 4035 B.6 wildcard expansion (§5.3.4)', () => {
     expectFailed(proveWildcardAnswer(n('a.z.w.example.'), 0, input(b6())), EDE.DNSSEC_BOGUS, /labels/);
   });
 
+  it('counts labels as the RRSIG Labels field does: a leading "*" of the name is not a label (RFC 4034 §3.1.3)', () => {
+    // A query for the literal *.z.w.example. is expanded from *.w.example. too.
+    expectProven(proveWildcardAnswer(n('*.z.w.example.'), 2, input(b6())));
+    // The wildcard owner itself (3 labels, Labels field 2) is not an expansion.
+    expectFailed(proveWildcardAnswer(n('*.w.example.'), 2, input(b6())), EDE.DNSSEC_BOGUS, /labels/);
+  });
+
   it('fails for a name that exists (x.y.w.example. has its own NSEC)', () => {
     expectFailed(proveWildcardAnswer(n('x.y.w.example.'), 2, input(zoneA())), EDE.NSEC_MISSING);
   });

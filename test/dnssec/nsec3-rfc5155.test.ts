@@ -23,6 +23,7 @@ import {
   proveNxdomain,
   proveWildcardAnswer,
 } from '../../src/dnssec/denial.js';
+import { prepareNsec3Chain } from '../../src/dnssec/nsec3.js';
 
 const RFC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/vectors/rfc');
 
@@ -117,6 +118,34 @@ describe('RFC 5155 Appendix A: hashes and the chain', () => {
     expect(base32hexDecode('0p9')).toBeUndefined(); // no byte count gives 3 characters
     expect(base32hexDecode('01')).toBeUndefined(); // trailing bits not zero
     expect(base32hexDecode('00')).toEqual(Uint8Array.of(0));
+  });
+});
+
+describe('"covers" on the hash ring (RFC 5155 §1.3, §3.1.7)', () => {
+  // Two records splitting the ring at 0x40.. and 0xc0..; a stand-in hash maps
+  // each test name to a chosen value.
+  const h = (first: number) => Uint8Array.from({ length: 20 }, (_, i) => (i === 0 ? first : 0));
+  const rec = (owner: number, next: number): DenialRecord => ({
+    owner: [base32hexEncode(h(owner)), ...EXAMPLE],
+    rdata: rdataFromText(RRType.NSEC3, `1 0 0 - ${base32hexEncode(h(next))} A`),
+  });
+  const values: Record<string, number> = { 'low.example.': 0x10, 'mid.example.': 0x80, 'high.example.': 0xf0, 'at.example.': 0x40 };
+  const fakeHash = (wire: Uint8Array) => {
+    const name = Object.keys(values).find((k) => nameToCanonicalWire(n(k)).join() === wire.join());
+    return h(name ? values[name]! : 0);
+  };
+
+  it('a record covers hashes strictly between owner and next; the last one wraps past the end of the ring', () => {
+    const prepared = prepareNsec3Chain([rec(0x40, 0xc0), rec(0xc0, 0x40)], EXAMPLE, fakeHash);
+    expect(prepared.ok).toBe(true);
+    if (!prepared.ok) return;
+    const chain = prepared.chain;
+    const ownerOf = (name: string) => chain.cover(n(name))?.ownerHash[0];
+    expect(ownerOf('mid.example.')).toBe(0x40);
+    expect(ownerOf('high.example.')).toBe(0xc0);
+    expect(ownerOf('low.example.')).toBe(0xc0);
+    expect(chain.cover(n('at.example.'))).toBeUndefined();
+    expect(chain.match(n('at.example.'))?.ownerHash[0]).toBe(0x40);
   });
 });
 

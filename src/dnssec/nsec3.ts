@@ -125,10 +125,6 @@ export class Nsec3Chain {
       return compareBytes(h, owner) > 0 || compareBytes(h, next) < 0;
     });
   }
-
-  get hashCount(): number {
-    return this.hashesComputed;
-  }
 }
 
 export type Nsec3ChainOrOutcome = { ok: true; chain: Nsec3Chain } | { ok: false; outcome: DenialOutcome };

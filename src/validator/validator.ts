@@ -18,6 +18,7 @@ import { KeyChain } from './key-chain.js';
 import { AnswerValidator } from './answer.js';
 import type { ValidatedRecord, ValidationResult } from './result.js';
 import { reason } from './reasons.js';
+import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
 
 export interface ValidatorOptions {
   /** Where responses come from (transport, fixture replay, test). */
@@ -113,6 +114,21 @@ export class Validator {
   /** Forgets every validated key (the next question walks the chain again). */
   clearCache(): void {
     this.keyChain?.clear();
+  }
+
+  /** MX records of `name` with the answer's status (a null MX, RFC 7505, is preference 0 and "."). */
+  async mx(name: string | Name): Promise<Typed<MxRecord>> {
+    return typed(await this.validate(name, 'MX'), 'MX', readMx);
+  }
+
+  /** TLSA records, e.g. of `_25._tcp.mx.example.com` (DANE for SMTP, RFC 7672 §2.2). */
+  async tlsa(name: string | Name): Promise<Typed<TlsaRecord>> {
+    return typed(await this.validate(name, 'TLSA'), 'TLSA', readTlsa);
+  }
+
+  /** TXT records (SPF, `_dmarc`, `_mta-sts`), strings decoded as UTF-8. */
+  async txt(name: string | Name): Promise<Typed<TxtRecord>> {
+    return typed(await this.validate(name, 'TXT'), 'TXT', readTxt);
   }
 
   /**

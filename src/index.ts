@@ -1,0 +1,37 @@
+/**
+ * dnssec-stub: a self-contained DNSSEC-validating stub resolver.
+ * Public API: named exports only.
+ */
+export type { Status, Reason } from './types.js';
+export { EDE } from './types.js';
+
+export { Validator, createValidator, ValidationInputError, type ValidatorOptions } from './validator/validator.js';
+export type { ValidationResult, ValidatedRecord, ChainStep, TraceDs, TraceKey, TraceSignature } from './validator/result.js';
+export { UpstreamError } from './validator/result.js';
+export type { ResponseSource } from './validator/context.js';
+export type { Typed, MxRecord, TlsaRecord, TxtRecord } from './validator/typed.js';
+export * as limits from './dnssec/limits.js';
+
+export {
+  type TrustAnchor,
+  AnchorFileError,
+  loadTrustAnchorFile,
+  parseAnchorText,
+  parseRootAnchorsXml,
+  DEFAULT_ROOT_ANCHORS_PATH,
+} from './dnssec/anchors.js';
+
+export {
+  type Fixture,
+  type FixtureExchange,
+  FixtureError,
+  FixtureSource,
+  CaptureRecorder,
+  readFixture,
+  writeFixture,
+  fixtureAnchors,
+} from './fixtures/fixture.js';
+
+export { type Name, nameFromText, nameToText } from './wire/name.js';
+export { type Message, type RR, parseMessage, encodeQuery } from './wire/message.js';
+export { verifySignature, dsDigest, nsec3Hash, type CryptoOptions, type Backend } from './crypto/index.js';

@@ -17,8 +17,10 @@
  * Several responses in one text: a new response starts at every header line
  * (";; Header:" or ";; ->>HEADER<<-"), and at a question marker when the
  * current response already has a question or records. A section marker with
- * no response open starts one too. Records are allowed only inside an answer,
- * authority or additional section. When dig's ";; flags:" line gives counts,
+ * no response open starts one too. Records that come before any marker form
+ * a response of their own with everything in the answer section (the output
+ * of `dig +noall +answer`); otherwise records are allowed only inside an
+ * answer, authority or additional section. When dig's ";; flags:" line gives counts,
  * the sections must hold that many records (dig counts the OPT record in
  * ADDITIONAL). $ORIGIN / $TTL apply across the whole text.
  */
@@ -98,7 +100,8 @@ export function parseSectionedText(text: string, opts: ParseOptions = {}): Secti
     if (item.kind === 'entry') {
       const rr = reader.entry(item);
       if (!rr) continue; // $ORIGIN / $TTL
-      const section = cur?.section;
+      if (!cur) start(item.line).section = 'answer';
+      const section = cur!.section;
       if (section !== 'answer' && section !== 'authority' && section !== 'additional') {
         throw reader.error('record outside an answer, authority or additional section (add a ";; Answer" style marker)', item.line);
       }

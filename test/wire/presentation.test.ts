@@ -361,6 +361,18 @@ b.example.net. CH 2d TXT x
     }
   });
 
+  it('escapes in owner names and RDATA names (RFC 1035 §5.1, RFC 4343 §2.1)', () => {
+    const rr = parseRecord('a\\.b.Example. 60 IN CNAME sp\\032ace\\;x.example.');
+    expect(rr.name).toEqual(['a.b', 'Example']);
+    expect(rrToText(rr)).toBe('a\\.b.Example.\t60\tIN\tCNAME\tsp\\032ace\\;x.example.');
+    expect(Buffer.from(rr.rdata.subarray(1, 9)).toString('latin1')).toBe('sp ace;x');
+  });
+
+  it('CRLF line ends and a comment after the closing parenthesis', () => {
+    const rrs = parseZoneText('a. 60 IN MX ( 10\r\n mx.a. ) ; c\r\nb. 60 IN A 192.0.2.1\r\n');
+    expect(rrs.map((r) => rdataToText(r.type, r.rdata))).toEqual(['10 mx.a.', '192.0.2.1']);
+  });
+
   it('parseRecord wants exactly one record', () => {
     expect(() => parseRecord('a. A 192.0.2.1\nb. A 192.0.2.2')).toThrow(PresentationError);
   });

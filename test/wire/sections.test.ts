@@ -154,6 +154,11 @@ describe('response boundaries and errors', () => {
     expect(r!.question).toBeUndefined();
   });
 
+  it('records before any marker form one answer-only response (dig +noall +answer)', () => {
+    const rs = parseSectionedText('example.com.\t300\tIN\tA\t192.0.2.1\nexample.com.\t300\tIN\tA\t192.0.2.2\n;; Header: QR RCODE=0\n;; Authority\nexample.com. 60 NS ns.example.com.\n');
+    expect(rs.map((r) => [r.answer.length, r.authority.length, r.flags.qr])).toEqual([[2, 0, false], [0, 1, true]]);
+  });
+
   it('a record outside a section is an error naming file and line', () => {
     expect(() => parseSectionedText(';; Header: QR RCODE=0\n\na. A 192.0.2.1\n', { fileName: 'x.txt' })).toThrow(PresentationError);
     expect(() => parseSectionedText(';; Header: QR RCODE=0\n\na. A 192.0.2.1\n', { fileName: 'x.txt' })).toThrow(/x\.txt line 3/);

@@ -46,6 +46,11 @@ export interface UpstreamOptions {
   timeoutMs?: number;
   /** Rounds over all servers. Default: resolv.conf's attempts (glibc default 2). */
   attempts?: number;
+  /**
+   * Start each query at the next server in turn (resolv.conf `options rotate`)
+   * instead of always at the first. Default: resolv.conf's rotate for 'system', else false.
+   */
+  rotate?: boolean;
   /** Idle timeout of pooled TCP/TLS/HTTPS connections, ms. */
   idleTimeoutMs?: number;
   /** Reads resolv.conf for 'system' and for the defaults (tests inject one). */
@@ -69,12 +74,14 @@ export class Upstream implements Transport {
   readonly protocol: Protocol;
   readonly timeoutMs: number;
   readonly attempts: number;
+  readonly rotate: boolean;
   /** "host:port" or URL of each server, in order. */
   readonly servers: readonly string[];
   private readonly transports: Transport[];
   private readonly inflight = new Map<string, InFlight>();
   private readonly counters = newStats();
   private closed = false;
+  private nextStart = 0;
 
   constructor(opts: UpstreamOptions) {
     this.protocol = opts.protocol ?? 'udp';
@@ -82,6 +89,7 @@ export class Upstream implements Transport {
     const conf = needConf ? loadResolvConf(opts.loadText ?? readTextFile) : undefined;
     this.timeoutMs = opts.timeoutMs ?? conf!.timeoutMs;
     this.attempts = opts.attempts ?? conf!.attempts;
+    this.rotate = opts.rotate ?? (opts.servers === 'system' ? conf!.rotate : false);
     if (!(this.timeoutMs > 0) || !Number.isFinite(this.timeoutMs)) throw new TransportError('config', `timeoutMs must be a positive number, not ${this.timeoutMs}`);
     if (!Number.isInteger(this.attempts) || this.attempts < 1) throw new TransportError('config', `attempts must be a positive integer, not ${this.attempts}`);
     const port = DEFAULT_PORT[this.protocol];
@@ -187,8 +195,11 @@ export class Upstream implements Transport {
     const failures: TransportError[] = [];
     const givenUp = new Set<number>();
     let lastAnswer: TransportResult | undefined;
+    const n = this.transports.length;
+    const start = this.rotate ? this.nextStart++ % n : 0;
     for (let round = 0; round < this.attempts; round++) {
-      for (let i = 0; i < this.transports.length; i++) {
+      for (let k = 0; k < n; k++) {
+        const i = (start + k) % n;
         if (givenUp.has(i)) continue;
         if (this.closed) throw new TransportError('closed', 'upstream is closed');
         let result: TransportResult;

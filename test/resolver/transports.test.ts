@@ -461,13 +461,32 @@ describe('upstream', () => {
     }
   });
 
-  it("uses resolv.conf's servers for 'system'", async () => {
-    const text = `# test\nnameserver 127.0.0.1\noptions timeout:3 attempts:1\n`;
-    const up = createUpstream({ servers: 'system', protocol: 'tcp', loadText: () => text });
+  it('starts at the next server for each query with rotate', async () => {
+    const first = await startSpoofingRelay(ub.server);
+    const second = await startSpoofingRelay(ub.server);
+    const up = createUpstream({ servers: [first.address, second.address], timeoutMs: 3000, attempts: 1, rotate: true });
+    const fixed = createUpstream({ servers: [first.address, second.address], timeoutMs: 3000, attempts: 1 });
     try {
-      expect(up.servers).toEqual(['127.0.0.1:53']);
+      for (const n of ['n1', 'n2', 'n3', 'n4']) await up.query({ name: nameFromText(`${n}.test.`), type: RRType.A });
+      expect([first.relayed, second.relayed]).toEqual([2, 2]);
+      for (const n of ['n5', 'n6']) await fixed.query({ name: nameFromText(`${n}.test.`), type: RRType.A });
+      expect([first.relayed, second.relayed]).toEqual([4, 2]);
+    } finally {
+      await up.close();
+      await fixed.close();
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it("uses resolv.conf's servers for 'system'", async () => {
+    const text = `# test\nnameserver 127.0.0.1\nnameserver ::1\noptions timeout:3 attempts:1 rotate\n`;
+    const up = createUpstream({ servers: 'system', protocol: 'tls', loadText: () => text });
+    try {
+      expect(up.servers).toEqual(['127.0.0.1:853', '[::1]:853']);
       expect(up.timeoutMs).toBe(3000);
       expect(up.attempts).toBe(1);
+      expect(up.rotate).toBe(true);
     } finally {
       await up.close();
     }

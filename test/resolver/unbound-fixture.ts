@@ -36,6 +36,8 @@ export interface UnboundFixtureOptions {
   https?: boolean;
   /** Extra lines for the server: clause, verbatim. */
   extraServerConfig?: string[];
+  /** Extra top-level clauses (auth-zone:, stub-zone:, ...), verbatim, after server:. */
+  extraConfig?: string[];
   /**
    * Answer names outside the local zones with NXDOMAIN (`local-zone: "." static`)
    * so Unbound never tries to recurse. Default true.
@@ -170,6 +172,7 @@ async function startOnce(opts: UnboundFixtureOptions): Promise<UnboundFixture> {
       }),
       ...(opts.localData ?? []).map((rr) => `  local-data: ${quote(rr)}`),
       ...(opts.extraServerConfig ?? []).map((l) => `  ${l}`),
+      ...(opts.extraConfig ?? []),
       'remote-control:',
       '  control-enable: no',
       '',

@@ -2,6 +2,11 @@
  * The node:crypto (OpenSSL) backend. Each DNSKEY is turned into a KeyObject once (key-cache.ts keeps it); a
  * verify is then one `crypto.verify` call. Key checks shared with the pure backend (RFC 3110 limits, point
  * decoding) happen here too, so both backends give the same `bad-key` answers.
+ *
+ * If crypto.verify THROWS (rather than returning false) the answer comes from the pure verifier for the same key
+ * instead. That happens when the local OpenSSL policy refuses a digest, e.g. SHA-1 signatures under RHEL 9's
+ * DEFAULT crypto policy: RSASHA1 zones would otherwise turn bogus on such hosts (Unbound reports these as
+ * indeterminate for the same reason). The fallback is built lazily, so it costs nothing on the normal path.
  */
 import type { KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -9,9 +14,23 @@ import { ed448 } from '@noble/curves/ed448.js';
 import { ALGORITHM } from './algorithms.js';
 import { toBase64Url } from './_bytes.js';
 import { dsaSignatureForm, parseDsaPublicKey } from './dsa.js';
+import { nobleVerifier } from './noble-backend.js';
 import { nodeCrypto, type NodeCrypto } from './_node.js';
 import { parseRsaPublicKey, rsaHashFor } from './rsa-key.js';
-import type { VerifierOrFailure } from './types.js';
+import type { Verifier, VerifierOrFailure } from './types.js';
+
+/** The pure verifier for the same key, built on first use (see the module comment). */
+function lazyPureVerifier(algorithm: number, key: Uint8Array): Verifier {
+  const keyCopy = key.slice();
+  let pure: Verifier | undefined;
+  return (data, signature) => {
+    if (pure === undefined) {
+      const built = nobleVerifier(algorithm, keyCopy);
+      pure = typeof built === 'function' ? built : () => false;
+    }
+    return pure(data, signature);
+  };
+}
 
 function importJwk(crypto: NodeCrypto, jwk: Record<string, string>): KeyObject | undefined {
   try {
@@ -29,6 +48,7 @@ function rsaVerifier(crypto: NodeCrypto, algorithm: number, key: Uint8Array): Ve
   const keyObject = importJwk(crypto, { kty: 'RSA', n: toBase64Url(parsed.modulus), e: toBase64Url(parsed.exponent) });
   if (keyObject === undefined) return 'bad-key';
   const k = parsed.modulus.length;
+  const fallback = lazyPureVerifier(algorithm, key);
   // RSASSA-PKCS1-v1_5 is crypto.verify's default padding for RSA keys. The length check makes the rule of
   // rsa-pkcs1.ts (exactly k octets, RFC 8017 §8.2.2 step 1) explicit instead of relying on OpenSSL's.
   return (data, signature) => {
@@ -36,12 +56,18 @@ function rsaVerifier(crypto: NodeCrypto, algorithm: number, key: Uint8Array): Ve
     try {
       return crypto.verify(hash, data, keyObject, signature);
     } catch {
-      return false;
+      return fallback(data, signature);
     }
   };
 }
 
-function ecdsaVerifier(crypto: NodeCrypto, crv: 'P-256' | 'P-384', size: number, key: Uint8Array): VerifierOrFailure {
+function ecdsaVerifier(
+  crypto: NodeCrypto,
+  algorithm: number,
+  crv: 'P-256' | 'P-384',
+  size: number,
+  key: Uint8Array,
+): VerifierOrFailure {
   // RFC 6605 §4: key x | y, signature r | s.
   if (key.length !== 2 * size) return 'bad-key';
   // createPublicKey rejects points not on the curve.
@@ -56,17 +82,18 @@ function ecdsaVerifier(crypto: NodeCrypto, crv: 'P-256' | 'P-384', size: number,
   // r | s is IEEE P1363 form; no DER conversion needed.
   const verifyKey = { key: keyObject, dsaEncoding: 'ieee-p1363' as const };
   const sigLength = 2 * size;
+  const fallback = lazyPureVerifier(algorithm, key);
   return (data, signature) => {
     if (signature.length !== sigLength) return false;
     try {
       return crypto.verify(hash, data, verifyKey, signature);
     } catch {
-      return false;
+      return fallback(data, signature);
     }
   };
 }
 
-function eddsaVerifier(crypto: NodeCrypto, crv: 'Ed25519' | 'Ed448', key: Uint8Array): VerifierOrFailure {
+function eddsaVerifier(crypto: NodeCrypto, algorithm: number, crv: 'Ed25519' | 'Ed448', key: Uint8Array): VerifierOrFailure {
   const keyLength = crv === 'Ed25519' ? 32 : 57;
   const sigLength = crv === 'Ed25519' ? 64 : 114;
   if (key.length !== keyLength) return 'bad-key';
@@ -79,12 +106,13 @@ function eddsaVerifier(crypto: NodeCrypto, crv: 'Ed25519' | 'Ed448', key: Uint8A
   }
   const keyObject = importJwk(crypto, { kty: 'OKP', crv, x: toBase64Url(key) });
   if (keyObject === undefined) return 'bad-key';
+  const fallback = lazyPureVerifier(algorithm, key);
   return (data, signature) => {
     if (signature.length !== sigLength) return false;
     try {
       return crypto.verify(null, data, keyObject, signature);
     } catch {
-      return false;
+      return fallback(data, signature);
     }
   };
 }
@@ -123,13 +151,13 @@ export function nodeVerifier(algorithm: number, key: Uint8Array): VerifierOrFail
     case ALGORITHM.RSASHA512:
       return rsaVerifier(crypto, algorithm, key);
     case ALGORITHM.ECDSAP256SHA256:
-      return ecdsaVerifier(crypto, 'P-256', 32, key);
+      return ecdsaVerifier(crypto, algorithm, 'P-256', 32, key);
     case ALGORITHM.ECDSAP384SHA384:
-      return ecdsaVerifier(crypto, 'P-384', 48, key);
+      return ecdsaVerifier(crypto, algorithm, 'P-384', 48, key);
     case ALGORITHM.ED25519:
-      return eddsaVerifier(crypto, 'Ed25519', key);
+      return eddsaVerifier(crypto, algorithm, 'Ed25519', key);
     case ALGORITHM.ED448:
-      return eddsaVerifier(crypto, 'Ed448', key);
+      return eddsaVerifier(crypto, algorithm, 'Ed448', key);
     case ALGORITHM.DSA:
     case ALGORITHM.DSA_NSEC3_SHA1:
       return dsaVerifier(crypto, key);

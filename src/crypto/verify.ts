@@ -13,6 +13,13 @@ import type { Backend, CryptoOptions, VerifierOrFailure, VerifyResult } from './
 
 const cache = new KeyCache();
 
+/**
+ * No supported algorithm has a longer public key: RSA 4096 bits with a 64-bit exponent in the 3-octet length
+ * form is 3 + 8 + 512 = 523 octets (rsa-key.ts), DSA with T = 8 is 405 (RFC 2536 §2), Ed448 57. Longer keys are
+ * rejected before the cache, so hostile 64 KB DNSKEYs cannot fill it with large entries.
+ */
+export const MAX_PUBLIC_KEY_LENGTH = 523;
+
 let globalBackend: Backend | 'auto' = 'auto';
 
 /**
@@ -51,11 +58,13 @@ export function backendFor(algorithm: number, opts?: CryptoOptions): Backend | u
   if (!enabled(algorithm, opts)) return undefined;
   const requested = opts?.backend === undefined || opts.backend === 'auto' ? globalBackend : opts.backend;
   let backend: Backend;
-  if (requested !== 'auto') {
+  if (requested === 'node' || requested === 'noble') {
     backend = requested;
-  } else {
+  } else if (requested === 'auto') {
     const fastest = FASTEST_BACKEND.get(algorithm) ?? 'noble';
     backend = backendImplements(fastest, algorithm) ? fastest : fastest === 'node' ? 'noble' : 'node';
+  } else {
+    return undefined; // not a backend name (untyped caller): fail closed
   }
   return backendImplements(backend, algorithm) ? backend : undefined;
 }
@@ -85,7 +94,7 @@ export function verifySignature(
   try {
     const backend = backendFor(algorithm, opts);
     if (backend === undefined) return 'unsupported';
-    if (!(publicKey instanceof Uint8Array)) return 'bad-key';
+    if (!(publicKey instanceof Uint8Array) || publicKey.length > MAX_PUBLIC_KEY_LENGTH) return 'bad-key';
     if (!(data instanceof Uint8Array) || !(signature instanceof Uint8Array)) return 'invalid';
     const verifier = cache.get(backend, algorithm, publicKey, BUILDERS[backend]);
     if (typeof verifier !== 'function') return verifier;

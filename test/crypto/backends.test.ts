@@ -16,6 +16,7 @@ import {
   type Backend,
 } from '../../src/crypto/index.js';
 import { KeyCache } from '../../src/crypto/key-cache.js';
+import { MAX_PUBLIC_KEY_LENGTH } from '../../src/crypto/verify.js';
 import { BACKENDS, dnskeyFromNode, flipBit } from './_helpers.js';
 
 interface GeneratedCase {
@@ -240,5 +241,39 @@ describe('parsed-key cache', () => {
     const backends: Backend[] = ['node', 'noble'];
     for (const backend of backends) for (const alg of [8, 10]) cache.get(backend, alg, key, builder(`${backend}/${alg}`));
     expect(seen).toEqual(['node/8', 'node/10', 'noble/8', 'noble/10']);
+  });
+});
+
+describe('node backend robustness', () => {
+  it('when crypto.verify throws (e.g. an OpenSSL policy refusing SHA-1), the pure verifier answers', () => {
+    const nodeCryptoModule = process.getBuiltinModule('node:crypto');
+    const original = nodeCryptoModule.verify;
+    const sha1Case = CASES.find((c) => c.algorithm === 7)!;
+    clearKeyCache();
+    nodeCryptoModule.verify = (() => {
+      throw new Error('simulated: digest not allowed by policy');
+    }) as typeof original;
+    try {
+      for (const c of [sha1Case, ...CASES.filter((x) => [13, 15].includes(x.algorithm))]) {
+        expect(verifySignature(c.algorithm, c.publicKey, c.data, c.signature, { backend: 'node' })).toBe('valid');
+        expect(verifySignature(c.algorithm, c.publicKey, flipBit(c.data, 3), c.signature, { backend: 'node' })).toBe('invalid');
+      }
+    } finally {
+      nodeCryptoModule.verify = original;
+      clearKeyCache();
+    }
+  });
+
+  it('a key longer than any supported algorithm allows is a bad key without being parsed', () => {
+    const c = CASES.find((x) => x.algorithm === 8)!;
+    const padded = Uint8Array.from([...c.publicKey, ...new Uint8Array(MAX_PUBLIC_KEY_LENGTH)]);
+    for (const backend of BACKENDS) expect(verifySignature(8, padded, c.data, c.signature, { backend })).toBe('bad-key');
+  });
+
+  it('an unknown backend name (untyped caller) is unsupported, not an exception', () => {
+    const c = CASES[0]!;
+    const opts = { backend: 'openssl' } as unknown as { backend: Backend };
+    expect(verifySignature(c.algorithm, c.publicKey, c.data, c.signature, opts)).toBe('unsupported');
+    expect(isSupportedAlgorithm(c.algorithm, opts)).toBe(false);
   });
 });

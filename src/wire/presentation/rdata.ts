@@ -2,7 +2,8 @@
  * RDATA text <-> wire, one field layout per type (the presentation formats of
  * RFC 1035 §3.3 and §5.1, RFC 3596 §2.4, RFC 2782, RFC 3403 §4.1, RFC 4034
  * §2.2/§3.2/§4.2/§5.3, RFC 5155 §3.3/§4.3, RFC 6698 §2.2, RFC 8659 §4.1,
- * RFC 7553 §4.4, RFC 4255 §3.2, RFC 7929 §2.3, RFC 8976 §2.3, RFC 7477 §2.1).
+ * RFC 7553 §4.4, RFC 4255 §3.2, RFC 7929 §2.3, RFC 8976 §2.3, RFC 7477 §2.1,
+ * RFC 4701 §3.2).
  * Any type, known or not, also reads and writes the RFC 3597 §5 generic form
  * "\# <length> <hex>". Names in RDATA keep their case.
  */

@@ -175,3 +175,18 @@ export function n(text: string): Name {
 }
 
 export { RRType };
+
+/** The records of (name, type) in `records`, with their covering RRSIGs. */
+export function rrsetWithSigs(records: readonly RR[], name: Name, type: number): RR[] {
+  const same = (a: Name) => a.length === name.length && a.every((l, i) => l.toLowerCase() === name[i]!.toLowerCase());
+  const rrs = records.filter((r) => r.type === type && same(r.name));
+  const sigs = records.filter((r) => r.type === RRType.RRSIG && same(r.name) && r.rdata.length >= 2 && ((r.rdata[0]! << 8) | r.rdata[1]!) === type);
+  return [...rrs, ...sigs];
+}
+
+/** The "Expected outcome:" line of a vector header. */
+export function expectedOutcome(text: string): string {
+  const m = /^;\s*Expected outcome:\s*(.*)$/m.exec(text);
+  if (!m) throw new Error('the vector header has no "Expected outcome:" line');
+  return m[1]!;
+}

@@ -1,0 +1,32 @@
+/** What every command shares: where output goes, exit statuses, one-line errors, colour. */
+
+/** Where the CLI writes, and what it knows about the terminal. */
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  /** Whether stdout is a terminal (colour only then). */
+  readonly isTTY?: boolean;
+  /** Environment (NO_COLOR). Default: none. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export const EXIT = {
+  SECURE: 0,
+  INSECURE: 1,
+  BOGUS: 2,
+  NO_ANSWER: 3,
+  USAGE: 64,
+  INTERNAL: 70,
+} as const;
+
+/** One line, no stack: the message of an error. */
+export function errorLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.replace(/\s*\n\s*/g, ' ').trim() || 'unknown error';
+}
+
+/** Colour only on a terminal, unless --no-color or NO_COLOR is set and not empty (https://no-color.org). */
+export function useColor(io: CliIo, noColor: boolean): boolean {
+  const env = io.env ?? {};
+  return Boolean(io.isTTY) && !noColor && (env['NO_COLOR'] === undefined || env['NO_COLOR'] === '');
+}

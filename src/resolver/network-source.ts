@@ -1,0 +1,145 @@
+/**
+ * The validator's response source over the network: the upstream transports
+ * (UDP with TCP fallback, TCP, DoT, DoH, failover), a response cache,
+ * identical in-flight questions sent once, and optional capture of every
+ * exchange into a fixture.
+ *
+ * Queries go out with DO=1 and CD=1 (RFC 4035 §3.2.2, the transports' query
+ * encoder): the upstream passes everything it has and we validate.
+ */
+import type { CaptureRecorder } from '../fixtures/fixture.js';
+import type { Message } from '../wire/message.js';
+import { extendedErrors } from '../wire/message.js';
+import { type Name, nameKey, nameToText } from '../wire/name.js';
+import { Rcode, rcodeToText, typeToText } from '../wire/rrtype.js';
+import type { ResponseSource } from '../validator/context.js';
+import { UpstreamError } from '../validator/result.js';
+import { ResponseCache, type ResponseCacheOptions } from './cache.js';
+import type { Transport, TransportResult, TransportStats } from './transport.js';
+import { TransportError } from './transport.js';
+import { type UpstreamOptions, createUpstream } from './upstream.js';
+
+export interface NetworkSourceOptions extends UpstreamOptions {
+  /**
+   * The response cache: an instance (to share between sources), options for
+   * a new one, or false for none. Default: a new cache with default bounds.
+   */
+  cache?: ResponseCache | ResponseCacheOptions | false;
+  /** Records every response (network or cache) so it can be written as a fixture. */
+  capture?: CaptureRecorder;
+  /** Unix seconds, for the cache. Default: the system clock. */
+  clock?: () => number;
+  /**
+   * The transport to ask instead of building one from the options (tests,
+   * or a caller that shares one upstream). Not closed by close().
+   */
+  transport?: Transport;
+}
+
+/**
+ * Upstream answers that mean "no answer" rather than a DNS fact: the
+ * upstream could not resolve (SERVFAIL), would not (REFUSED) or did not
+ * understand (FORMERR, NOTIMP). With CD=1 a validating upstream does not
+ * turn bogus data into SERVFAIL (RFC 4035 §3.2.2), so this is a failure to
+ * resolve, reported as UpstreamError, never as a validation verdict.
+ */
+const FAILURE_RCODES: ReadonlySet<number> = new Set([Rcode.FORMERR, Rcode.SERVFAIL, Rcode.NOTIMP, Rcode.REFUSED]);
+
+/** A one-line cause from a transport failure. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+export class NetworkSource implements ResponseSource {
+  readonly cache: ResponseCache | undefined;
+  private readonly transport: Transport;
+  private readonly ownsTransport: boolean;
+  private readonly capture: CaptureRecorder | undefined;
+  private readonly inflight = new Map<string, Promise<Message>>();
+  private closed = false;
+
+  constructor(opts: NetworkSourceOptions) {
+    const { cache, capture, clock, transport, ...upstream } = opts;
+    if (cache instanceof ResponseCache) this.cache = cache;
+    else if (cache === false) this.cache = undefined;
+    else this.cache = new ResponseCache({ ...(clock ? { clock } : {}), ...(cache ?? {}) });
+    this.capture = capture;
+    if (transport) {
+      this.transport = transport;
+      this.ownsTransport = false;
+    } else {
+      try {
+        this.transport = createUpstream(upstream);
+      } catch (e) {
+        // Bad options (not an IP literal, no servers, bad timeout): say so in one line.
+        throw new UpstreamError(oneLine(e instanceof Error ? e.message : String(e)), e);
+      }
+      this.ownsTransport = true;
+    }
+  }
+
+  /**
+   * The response to (name, type), from the cache or the upstream. Rejects
+   * with UpstreamError when there is no answer: every server failed or timed
+   * out, or the upstream answered SERVFAIL, REFUSED, FORMERR or NOTIMP.
+   */
+  query(name: Name, type: number): Promise<Message> {
+    if (this.closed) return Promise.reject(new UpstreamError('the network source is closed'));
+    const hit = this.cache?.get(name, type);
+    if (hit) {
+      this.capture?.record(name, type, hit.raw);
+      return Promise.resolve(hit.message);
+    }
+    const key = `${nameKey(name)}|${type}`;
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      const started = this.fetch(name, type);
+      const forget = (): void => {
+        if (this.inflight.get(key) === started) this.inflight.delete(key);
+      };
+      started.then(forget, forget);
+      this.inflight.set(key, started);
+      pending = started;
+    }
+    return pending;
+  }
+
+  private async fetch(name: Name, type: number): Promise<Message> {
+    const what = `${nameToText(name)} ${typeToText(type)}`;
+    let result: TransportResult;
+    try {
+      result = await this.transport.query({ name, type });
+    } catch (e) {
+      if (e instanceof TransportError) throw new UpstreamError(oneLine(e.message), e);
+      throw new UpstreamError(`query for ${what} failed: ${oneLine(e instanceof Error ? e.message : String(e))}`, e);
+    }
+    const { message, raw } = result;
+    this.capture?.record(name, type, raw);
+    if (FAILURE_RCODES.has(message.rcode)) {
+      const ede = extendedErrors(message)
+        .map((x) => `EDE ${x.infoCode}${x.text ? `: ${x.text}` : ''}`)
+        .join('; ');
+      const from = result.exchange.server;
+      throw new UpstreamError(`upstream ${from} answered ${rcodeToText(message.rcode)} to ${what}${ede ? ` (${oneLine(ede)})` : ''}`);
+    }
+    this.cache?.set(name, type, message, raw);
+    return message;
+  }
+
+  /** The transports' counters (queries sent, spoofed/malformed answers seen, timeouts, ...). */
+  stats(): TransportStats | undefined {
+    return this.transport.stats?.();
+  }
+
+  /** Closes the upstream's pooled connections (not a transport passed in). Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.inflight.clear();
+    if (this.ownsTransport) await this.transport.close();
+  }
+}
+
+export function createNetworkSource(opts: NetworkSourceOptions): NetworkSource {
+  return new NetworkSource(opts);
+}

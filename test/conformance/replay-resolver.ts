@@ -1,0 +1,322 @@
+/**
+ * Plays the recursive resolver that dnssec-stub asks, on the canned answers
+ * of one Unbound replay scenario (the simulated authoritative servers of its
+ * RANGEs). It answers like a resolver queried with DO=1 and CD=1: no
+ * validation, every DNSSEC record passed on.
+ *
+ * Stub mode (stub-zone / stub-addr = the root hints): iterative resolution
+ * from the deepest known zone cut, following referrals (NS in AUTHORITY, glue
+ * or a lookup of the NS names), with the cuts remembered across questions as
+ * a resolver's infrastructure cache does. A DS query goes to the parent side
+ * of the cut (RFC 4035 §3.1.4.1); when the parent answers with a referral to
+ * the name itself, the DS answer is built from that referral: its DS RRset,
+ * or its NSEC/NSEC3 proof of no DS (RFC 4035 §3.1.4.1, RFC 5155 §7.2.7), as
+ * a resolver's answer from its cache would be. CNAME and DNAME chains are
+ * followed by new queries for the target (RFC 1034 §5.3.3) and assembled
+ * into one answer, keeping the denial records of every link (wildcard
+ * proofs) and the final link's rcode.
+ *
+ * Forward mode (forward-zone / forward-addr): the entries are the full
+ * answers of a recursive resolver; the first matching one is returned.
+ */
+import { type Name, ROOT, isStrictSubdomain, isSubdomain, nameEquals, nameKey, nameToText, readName } from '../../src/wire/name.js';
+import { type Message, type RR, encodeMessage, parseMessage } from '../../src/wire/message.js';
+import { RRClass, RRType, Rcode, typeToText } from '../../src/wire/rrtype.js';
+import { rdataToText } from '../../src/wire/presentation.js';
+import type { ResponseSource } from '../../src/validator/context.js';
+import type { RplEntry, RplScenario } from './rpl.js';
+
+/** A reply before it is put on the wire. */
+interface Reply {
+  readonly rcode: number;
+  readonly answer: readonly RR[];
+  readonly authority: readonly RR[];
+  readonly additional: readonly RR[];
+  /** Set when no simulated server had an entry for the query. */
+  readonly noEntry?: string;
+}
+
+const MAX_REFERRALS = 30;
+const MAX_NS_LOOKUP_DEPTH = 6;
+const MAX_CHAIN = 16;
+
+function rcodeOf(text: string): number {
+  const v = (Rcode as Record<string, number>)[text === 'NOTIMPL' ? 'NOTIMP' : text];
+  if (v === undefined) throw new Error(`unknown rcode ${text}`);
+  return v;
+}
+
+function servfail(why: string, noEntry = true): Reply {
+  return { rcode: Rcode.SERVFAIL, answer: [], authority: [], additional: [], ...(noEntry ? { noEntry: why } : {}) };
+}
+
+function rrKey(rr: RR): string {
+  return `${nameKey(rr.name)}|${rr.type}|${rr.class}|${Buffer.from(rr.rdata).toString('hex')}`;
+}
+
+function dedupe(rrs: readonly RR[]): RR[] {
+  const seen = new Set<string>();
+  const out: RR[] = [];
+  for (const rr of rrs) {
+    const k = rrKey(rr);
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(rr);
+    }
+  }
+  return out;
+}
+
+function covered(sig: RR): number | undefined {
+  return sig.type === RRType.RRSIG && sig.rdata.length >= 2 ? (sig.rdata[0]! << 8) | sig.rdata[1]! : undefined;
+}
+
+/** The single name in the RDATA of a CNAME or DNAME (undefined when malformed). */
+function targetOf(rr: RR): Name | undefined {
+  try {
+    const { name, end } = readName(rr.rdata, 0);
+    return end === rr.rdata.length ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function entryMatches(e: RplEntry, qname: Name, qtype: number, tcp = false): boolean {
+  const q = e.question;
+  if (e.match.has('qtype') && (!q || q.type !== qtype)) return false;
+  if (e.match.has('qname') && (!q || !nameEquals(q.name, qname))) return false;
+  if (e.match.has('question') && (!q || q.type !== qtype || !nameEquals(q.name, qname))) return false;
+  if (e.match.has('subdomain') && (!q || !isSubdomain(qname, q.name))) return false;
+  if (e.match.has('tcp') && !tcp) return false;
+  if (e.match.has('udp') && tcp) return false;
+  return true;
+}
+
+/** Where the end of a CNAME/DNAME chain in `answer` is, starting at `name`. */
+export function chainEnd(answer: readonly RR[], name: Name, qtype: number): { name: Name; complete: boolean } {
+  const visited = new Set<string>();
+  let n = name;
+  for (let i = 0; i <= MAX_CHAIN; i++) {
+    if (visited.has(nameKey(n))) return { name: n, complete: true }; // a loop: nothing more to fetch
+    visited.add(nameKey(n));
+    const here = answer.filter((rr) => rr.type !== RRType.RRSIG && nameEquals(rr.name, n));
+    if (here.some((rr) => rr.type === qtype) || (qtype === RRType.ANY && here.length > 0)) return { name: n, complete: true };
+    const cname = qtype === RRType.CNAME ? undefined : here.find((rr) => rr.type === RRType.CNAME);
+    if (cname) {
+      const t = targetOf(cname);
+      if (!t) return { name: n, complete: true };
+      n = t;
+      continue;
+    }
+    const dname = qtype === RRType.DNAME ? undefined : answer.find((rr) => rr.type === RRType.DNAME && isStrictSubdomain(n, rr.name));
+    if (dname) {
+      const t = targetOf(dname);
+      if (!t) return { name: n, complete: true };
+      const synthesized = [...n.slice(0, n.length - dname.name.length), ...t];
+      // RFC 6672 §2.2: a synthesized name that is too long gives YXDOMAIN, nothing to follow.
+      if (synthesized.reduce((s, l) => s + 1 + Buffer.byteLength(l, 'latin1'), 1) > 255) return { name: n, complete: true };
+      n = synthesized;
+      continue;
+    }
+    return { name: n, complete: nameEquals(n, name) };
+  }
+  return { name: n, complete: true };
+}
+
+export interface ExchangeLog {
+  readonly server: string;
+  readonly question: string;
+  readonly entryLine?: number;
+  readonly rcode?: string;
+}
+
+export class ReplayResolver implements ResponseSource {
+  /** The scenario step the current query belongs to (RANGEs are live per step). */
+  step = 0;
+  /** Every upstream exchange, for diagnosing failures. */
+  readonly log: ExchangeLog[] = [];
+  /** Questions (as the stub asked them) that no simulated server could answer. */
+  readonly unanswered: string[] = [];
+  /** DS queries answered without an entry (see emptyDsNodata). */
+  readonly synthesized: string[] = [];
+  /** The last referral seen to each child zone (its DS or NSEC/NSEC3 proof). */
+  private readonly referrals = new Map<string, Reply>();
+  private readonly cuts = new Map<string, { zone: Name; addresses: string[] }>();
+  private readonly forward: boolean;
+  private readonly forwardAddresses: string[] = [];
+
+  constructor(private readonly scenario: RplScenario) {
+    for (const z of scenario.config.stubZones.values()) this.cuts.set(nameKey(z.zone), { zone: z.zone, addresses: [...z.addresses] });
+    const fwdRoot = [...scenario.config.forwardZones.values()].find((z) => z.zone.length === 0);
+    this.forward = fwdRoot !== undefined && !this.cuts.has(nameKey(ROOT));
+    if (fwdRoot) this.forwardAddresses.push(...fwdRoot.addresses);
+  }
+
+  async query(name: Name, type: number): Promise<Message> {
+    const reply = this.resolve(name, type);
+    if (reply.noEntry) this.unanswered.push(`${nameToText(name)} ${typeToText(type)}: ${reply.noEntry}`);
+    const wire = encodeMessage({
+      id: 0,
+      flags: { qr: true, rd: true, ra: true, cd: true },
+      rcode: reply.rcode,
+      question: [{ name, type, class: RRClass.IN }],
+      answer: reply.answer,
+      authority: reply.authority,
+      additional: reply.additional,
+      edns: { udpPayloadSize: 1232, version: 0, dnssecOk: true, options: [] },
+    });
+    return parseMessage(wire);
+  }
+
+  /** The reply of the first live entry that matches, at one server address. */
+  private ask(address: string | undefined, qname: Name, qtype: number): Reply | undefined {
+    for (const range of this.scenario.ranges) {
+      if (this.step < range.from || this.step > range.to) continue;
+      if (address !== undefined && range.addresses.length > 0 && !range.addresses.includes(address)) continue;
+      for (const e of range.entries) {
+        if (!entryMatches(e, qname, qtype)) continue;
+        const reply: Reply = { rcode: rcodeOf(e.rcode), answer: e.answer, authority: e.authority, additional: e.additional };
+        this.log.push({ server: address ?? '*', question: `${nameToText(qname)} ${typeToText(qtype)}`, entryLine: e.line, rcode: e.rcode });
+        return reply;
+      }
+    }
+    this.log.push({ server: address ?? '*', question: `${nameToText(qname)} ${typeToText(qtype)}` });
+    return undefined;
+  }
+
+  /** Tries the servers in order; REFUSED or no entry means: the next one (a lame server). */
+  private askServers(addresses: readonly string[], qname: Name, qtype: number): Reply | undefined {
+    let last: Reply | undefined;
+    for (const a of addresses) {
+      const r = this.ask(a, qname, qtype);
+      if (r && r.rcode !== Rcode.REFUSED) return r;
+      last = r ?? last;
+    }
+    return last;
+  }
+
+  /** The deepest known zone cut at (or, strictly, above) `name`. */
+  private closestCut(name: Name, strict: boolean): { zone: Name; addresses: string[] } | undefined {
+    for (let n = strict ? name.length - 1 : name.length; n >= 0; n--) {
+      const c = this.cuts.get(nameKey(name.slice(name.length - n)));
+      if (c) return c;
+    }
+    return undefined;
+  }
+
+  resolve(qname: Name, qtype: number): Reply {
+    if (this.forward) {
+      const r = this.askServers(this.forwardAddresses.length ? this.forwardAddresses : ['*'], qname, qtype);
+      if (!r && qtype === RRType.DS && qname.length > 0) return this.emptyDsNodata(qname, ROOT);
+      return r ?? servfail(`no entry for ${nameToText(qname)} ${typeToText(qtype)} at the forwarder`);
+    }
+    const first = this.iterate(qname, qtype, 0);
+    if (first.rcode !== Rcode.NOERROR && first.rcode !== Rcode.NXDOMAIN) return first;
+    let answer = [...first.answer];
+    let authority = [...first.authority];
+    let additional = [...first.additional];
+    let rcode = first.rcode;
+    const asked = new Set<string>([nameKey(qname)]);
+    for (let hop = 0; hop < MAX_CHAIN; hop++) {
+      const end = chainEnd(answer, qname, qtype);
+      if (end.complete || asked.has(nameKey(end.name))) break;
+      asked.add(nameKey(end.name));
+      const next = this.iterate(end.name, qtype, 0);
+      // No entry for the target: keep what the first server said (its proof may be in it).
+      if (next.noEntry) break;
+      if (next.rcode !== Rcode.NOERROR && next.rcode !== Rcode.NXDOMAIN) {
+        rcode = next.rcode;
+        break;
+      }
+      answer = dedupe([...answer, ...next.answer]);
+      // Denial records of earlier links stay (a wildcard CNAME needs its proof); SOA/NS only from the last.
+      const denial = (rr: RR) => rr.type === RRType.NSEC || rr.type === RRType.NSEC3 || rr.type === RRType.RRSIG;
+      authority = dedupe([...authority.filter(denial), ...next.authority]);
+      additional = dedupe([...additional, ...next.additional]);
+      rcode = next.rcode;
+    }
+    return { rcode, answer, authority, additional };
+  }
+
+  /** Iterative resolution of one name and type, from the deepest known cut. */
+  private iterate(qname: Name, qtype: number, depth: number): Reply {
+    const q = `${nameToText(qname)} ${typeToText(qtype)}`;
+    if (depth > MAX_NS_LOOKUP_DEPTH) return servfail(`NS lookups nested too deep for ${q}`, false);
+    const isDs = qtype === RRType.DS && qname.length > 0;
+    // A DS RRset (or its absence) seen in a referral is in the resolver's cache.
+    const seen = isDs ? this.referrals.get(nameKey(qname)) : undefined;
+    if (seen) return dsFromReferral(seen, qname);
+    let cut = this.closestCut(qname, isDs);
+    if (!cut) return servfail(`no zone cut known above ${q}`);
+    for (let hop = 0; hop < MAX_REFERRALS; hop++) {
+      const r = this.askServers(cut.addresses, qname, qtype);
+      if (!r && isDs && !this.cuts.has(nameKey(qname))) return this.emptyDsNodata(qname, cut.zone);
+      if (!r) return servfail(`no entry for ${q} at the servers of ${nameToText(cut.zone)} (${cut.addresses.join(', ')})`);
+      if (r.rcode !== Rcode.NOERROR && r.rcode !== Rcode.NXDOMAIN) return r;
+      if (r.answer.some((rr) => rr.type !== RRType.RRSIG)) return r;
+      const ns = this.referral(r, cut.zone, qname);
+      if (!ns) return r;
+      this.referrals.set(nameKey(ns), r);
+      if (qtype === RRType.DS && nameEquals(ns, qname)) return dsFromReferral(r, qname);
+      const addresses = this.addressesFor(r, ns, depth);
+      if (addresses.length === 0) return servfail(`referral to ${nameToText(ns)} without reachable name servers`, false);
+      cut = { zone: ns, addresses };
+      this.cuts.set(nameKey(ns), cut);
+    }
+    return servfail(`more than ${MAX_REFERRALS} referrals for ${q}`, false);
+  }
+
+  /**
+   * A DS query for a name that is no known zone cut, which no simulated
+   * server answers: Unbound never sends it (its iterator knows where the
+   * cuts are), but a stub finds a cut only by asking. The zone's server
+   * would answer NODATA; the scenario cannot say with which proof, so the
+   * answer is NODATA without records, which proves nothing: the validator
+   * must take the zone's security from above (insecure stays insecure, a
+   * secure zone's unsigned data stays bogus).
+   */
+  private emptyDsNodata(qname: Name, zone: Name): Reply {
+    this.synthesized.push(`${nameToText(qname)} DS: empty NODATA (no entry at the servers of ${nameToText(zone)})`);
+    return { rcode: Rcode.NOERROR, answer: [], authority: [], additional: [] };
+  }
+
+  /** The child zone of a referral: NS RRset below the current zone, at or above qname, and no SOA. */
+  private referral(r: Reply, zone: Name, qname: Name): Name | undefined {
+    if (r.rcode !== Rcode.NOERROR) return undefined;
+    if (r.authority.some((rr) => rr.type === RRType.SOA)) return undefined;
+    const ns = r.authority.find((rr) => rr.type === RRType.NS && isStrictSubdomain(rr.name, zone) && isSubdomain(qname, rr.name));
+    return ns?.name;
+  }
+
+  /** Glue from the referral, else the NS names resolved from the root hints. */
+  private addressesFor(r: Reply, zone: Name, depth: number): string[] {
+    const targets = r.authority.filter((rr) => rr.type === RRType.NS && nameEquals(rr.name, zone)).map(targetOf).filter((t): t is Name => t !== undefined);
+    const glue = r.additional.filter((rr) => rr.type === RRType.A && targets.some((t) => nameEquals(t, rr.name))).map((rr) => rdataToText(rr.type, rr.rdata));
+    if (glue.length > 0) return glue;
+    const out: string[] = [];
+    for (const t of targets) {
+      const a = this.iterate(t, RRType.A, depth + 1);
+      for (const rr of a.answer) if (rr.type === RRType.A && nameEquals(rr.name, t)) out.push(rdataToText(rr.type, rr.rdata));
+      if (out.length > 0) break;
+    }
+    return out;
+  }
+}
+
+/**
+ * A resolver's answer to "qname DS" built from the parent's referral to
+ * qname: the DS RRset with its RRSIGs, or NODATA with the NSEC/NSEC3 records
+ * (and their RRSIGs) that prove there is none.
+ */
+function dsFromReferral(r: Reply, qname: Name): Reply {
+  const all = [...r.answer, ...r.authority, ...r.additional];
+  const ds = r.authority.filter((rr) => rr.type === RRType.DS && nameEquals(rr.name, qname));
+  if (ds.length > 0) {
+    const sigs = all.filter((rr) => covered(rr) === RRType.DS && nameEquals(rr.name, qname));
+    return { rcode: Rcode.NOERROR, answer: dedupe([...ds, ...sigs]), authority: [], additional: [] };
+  }
+  const denial = r.authority.filter((rr) => rr.type === RRType.NSEC || rr.type === RRType.NSEC3);
+  const keys = new Set(denial.map((rr) => `${nameKey(rr.name)}|${rr.type}`));
+  const sigs = all.filter((rr) => rr.type === RRType.RRSIG && keys.has(`${nameKey(rr.name)}|${covered(rr)}`));
+  return { rcode: Rcode.NOERROR, answer: [], authority: dedupe([...denial, ...sigs]), additional: [] };
+}

@@ -1,0 +1,62 @@
+/**
+ * The one table of Unbound val_* scenarios this harness does not replay, each
+ * with its reason. Only the categories INDEX.tsv marks cache, prefetch,
+ * iterator, policy or gost may be skipped (a test checks this table against
+ * INDEX.tsv). Everything else runs, and a failure is a bug in the validator
+ * or in the harness.
+ */
+
+export type SkipCategory = 'cache' | 'prefetch' | 'iterator' | 'policy' | 'gost';
+
+export interface Skip {
+  readonly category: SkipCategory;
+  readonly reason: string;
+}
+
+const CACHE = 'tests the recursive resolver cache';
+const ITER = 'tests Unbound iterator behaviour';
+const POLICY = 'Unbound-specific policy';
+
+export const SKIPS: Readonly<Record<string, Skip>> = {
+  // --- cache: the scenario's later steps are answered from Unbound's own caches
+  'val_any_negcache.rpl': { category: 'cache', reason: `${CACHE}: ANY after a cached NSEC (aggressive-nsec, RFC 8198)` },
+  'val_cnameinsectopos.rpl': { category: 'cache', reason: `${CACHE}: later steps reuse cached CNAME/key entries, no upstream entries for them` },
+  'val_ds_afterprime.rpl': { category: 'cache', reason: `${CACHE}: DS learned while priming, then a TTL-dependent second step` },
+  'val_dsnsec.rpl': { category: 'cache', reason: `${CACHE}: the second answer comes from a cached NSEC` },
+  'val_keyprefetch.rpl': { category: 'cache', reason: `${CACHE}: prefetch-key (DNSKEY fetched ahead of the answer)` },
+  'val_keyprefetch_verify.rpl': { category: 'cache', reason: `${CACHE}: prefetch + prefetch-key with TIME_PASSES` },
+  'val_negcache_ds.rpl': { category: 'cache', reason: `${CACHE}: the second answer uses a negatively cached DS` },
+  'val_negcache_dssoa.rpl': { category: 'cache', reason: `${CACHE}: negative cache of DS with SOA across steps` },
+  'val_negcache_nodata.rpl': { category: 'cache', reason: `${CACHE}: aggressive NSEC (RFC 8198) NODATA synthesis from the cache` },
+  'val_negcache_nta.rpl': { category: 'cache', reason: `${CACHE}: aggressive NSEC with a negative trust anchor (domain-insecure)` },
+  'val_negcache_nxdomain.rpl': { category: 'cache', reason: `${CACHE}: aggressive NSEC (RFC 8198) NXDOMAIN synthesis from the cache` },
+  'val_negcache_ttl.rpl': { category: 'cache', reason: `${CACHE}: negative cache TTL expiry with TIME_PASSES` },
+  'val_negcache_ttl_prefetch.rpl': { category: 'cache', reason: `${CACHE}: negative cache TTL with prefetch and TIME_PASSES` },
+  'val_nsec3_optout_cache.rpl': { category: 'cache', reason: `${CACHE}: opt-out NSEC3 answer served from cache in a later step` },
+  'val_referd.rpl': { category: 'cache', reason: `${CACHE}: a CD query fills the cache, the next query validates from it (harden-referral-path=no)` },
+  'val_referglue.rpl': { category: 'cache', reason: `${CACHE}: a CD query caches referral glue, the next query validates from it` },
+  // --- iterator: scrubbing and delegation handling of a recursive resolver, not validation
+  'val_fwdds.rpl': { category: 'iterator', reason: `${ITER}: DS query routing with a forward-zone` },
+  'val_pos_truncns.rpl': { category: 'iterator', reason: `${ITER}: truncated (TC) referral retried over TCP` },
+  'val_refer_unsignadd.rpl': { category: 'iterator', reason: `${ITER}: unsigned additional data in referrals; later steps have no upstream entry` },
+  'val_scrub_rr_length.rpl': { category: 'iterator', reason: `${ITER}: the scrubber drops a malformed RR (EDE 0)` },
+  'val_spurious_ns.rpl': { category: 'iterator', reason: `${ITER}: spurious NS in an answer's authority section` },
+  'val_stub_noroot.rpl': { category: 'iterator', reason: `${ITER}: stub-zone without root hints (stub-prime: no)` },
+  'val_stubds.rpl': { category: 'iterator', reason: `${ITER}: DS query routing with a stub-zone below the anchor` },
+  // --- policy: Unbound options or non-DNSSEC SERVFAILs
+  'val_adbit.rpl': { category: 'policy', reason: `${POLICY}: AD-bit signalling of the reply header (RFC 6840 §5.7/§5.8)` },
+  'val_adcopy.rpl': { category: 'policy', reason: `${POLICY}: AD from an untrusted upstream is not copied to a no-DO query (RFC 6840 §5.8)` },
+  'val_cname_loop1.rpl': { category: 'policy', reason: `${POLICY}: CNAME loop SERVFAIL from the iterator, not a DNSSEC verdict` },
+  'val_cname_loop2.rpl': { category: 'policy', reason: `${POLICY}: CNAME loop SERVFAIL from the iterator, not a DNSSEC verdict` },
+  'val_cname_loop3.rpl': { category: 'policy', reason: `${POLICY}: CNAME loop SERVFAIL from the iterator, not a DNSSEC verdict` },
+  'val_dnametoolong.rpl': { category: 'policy', reason: `${POLICY}: YXDOMAIN synthesised by the resolver for a too long DNAME target (RFC 6672 §2.2)` },
+  'val_ds_gost_downgrade.crpl': { category: 'policy', reason: `${POLICY}: harden-algo-downgrade=yes (GOST DS)` },
+  'val_ds_sha2_downgrade.crpl': { category: 'policy', reason: `${POLICY}: harden-algo-downgrade=yes; we follow RFC 4509 §3 / RFC 6840 §5.11 (lenient)` },
+  'val_faildnskey_ok.rpl': { category: 'policy', reason: `${POLICY}: harden-dnssec-stripped=no (a failed DNSKEY fetch treated as insecure)` },
+  'val_global_quota.rpl': { category: 'policy', reason: `${POLICY}: val-max-restart / max-global-quota work limits` },
+  'val_noadwhennodo.rpl': { category: 'policy', reason: `${POLICY}: reply-header AD policy for a query without DO (RFC 6840 §5.8)` },
+  'val_rrsig.rpl': { category: 'policy', reason: `${POLICY}: qtype RRSIG is answered without validation` },
+  'val_ta_algo_missing.rpl': { category: 'policy', reason: `${POLICY}: harden-algo-downgrade=yes; we follow RFC 6840 §5.11 (a DS/anchor algorithm without signatures is not bogus)` },
+  // --- GOST (RFC 5933): algorithm 12 and digest 3 are not implemented (RFC 8624 §3.1: MUST NOT validate)
+  'val_ds_gost.crpl': { category: 'gost', reason: 'GOST R 34.10-2001 (RFC 5933) is not implemented; RFC 8624 §3.1 and §3.3 deprecate it' },
+};

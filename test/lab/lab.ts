@@ -54,6 +54,10 @@ export interface LabServer {
 
 export interface LabEnv {
   readonly runDir: string;
+  /** When the zones were signed (signatures expire 30 days later). */
+  readonly builtAt: string;
+  /** Hash of tree.mjs, build.mjs and daemons.mjs the running lab was built from. */
+  readonly fingerprint: string;
   readonly resolver: {
     readonly address: string;
     readonly port: number;

@@ -9,6 +9,7 @@
 // directory and keep one file per user under <runDir>/users; `stop --user`
 // stops the servers only when no live user remains. A start without --user
 // registers the user "manual", which only a plain `stop` removes.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,11 +79,27 @@ function addUser(runDir, user) {
   writeFileSync(join(runDir, 'users', user), `${new Date().toISOString()}\n`);
 }
 
+/** Hash of the files that define the lab: a running lab built from other sources is not reused. */
+function labFingerprint() {
+  const h = createHash('sha256');
+  for (const f of ['tree.mjs', 'build.mjs', 'daemons.mjs']) h.update(readFileSync(join(HERE, f)));
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Signatures are valid for 30 days after the build; rebuild well before. */
+const REUSE_MAX_AGE_MS = 7 * 86_400_000;
+
 function labIsUp(runDir) {
   const pidsFile = join(runDir, 'pids.json');
   if (!existsSync(join(runDir, 'lab.json')) || !existsSync(pidsFile)) return false;
   const pids = JSON.parse(readFileSync(pidsFile, 'utf8'));
   return pids.length > 0 && pids.every((p) => isAlive(p.pid)) && resolverHealthy();
+}
+
+function labIsReusable(runDir) {
+  if (!labIsUp(runDir)) return false;
+  const env = JSON.parse(readFileSync(join(runDir, 'lab.json'), 'utf8'));
+  return env.fingerprint === labFingerprint() && Date.now() - Date.parse(env.builtAt) < REUSE_MAX_AGE_MS;
 }
 
 function writeEnv(runDir, env) {
@@ -117,7 +134,7 @@ export function start(runDir, { restart = false, user = 'manual' } = {}) {
   const missing = missingTools();
   if (missing.length > 0) throw new Error(`lab: missing tools: ${missing.join(', ')}`);
   return withLock(runDir, () => {
-    if (!restart && labIsUp(runDir)) {
+    if (!restart && labIsReusable(runDir)) {
       addUser(runDir, user);
       return { reused: true, env: JSON.parse(readFileSync(join(runDir, 'lab.json'), 'utf8')) };
     }
@@ -129,6 +146,8 @@ export function start(runDir, { restart = false, user = 'manual' } = {}) {
       const up = startServers(runDir, built.anchors);
       const env = {
         runDir,
+        builtAt: new Date().toISOString(),
+        fingerprint: labFingerprint(),
         resolver: {
           address: RESOLVER_ADDRESS,
           port: RESOLVER_PORT,

@@ -31,19 +31,21 @@ export const LEGACY_ALGORITHMS: ReadonlySet<number> = new Set([3, 6]);
 
 /**
  * The backend `auto` picks per algorithm: the faster one, as measured by `npm run bench:crypto` on the
- * development machine (Node 20.20.2, OpenSSL 3, 2 vCPU; RSA keys 2048 bits, e = 65537; ~200-byte signed data):
+ * development machine (2026-11-28, Node 20.20.2 with its bundled OpenSSL 3, 2 vCPU VM; verifies per CPU-second;
+ * RSA 2048 bits, e = 65537; 200-byte signed data; raw library calls, keys prebuilt):
  *
- *   algorithm            node/s   noble/s  (pure BigInt RSA for noble)
- *   5  RSASHA1            MEASURE
- *   7  RSASHA1-NSEC3      MEASURE
- *   8  RSASHA256          MEASURE
- *   10 RSASHA512          MEASURE
- *   13 ECDSAP256SHA256    MEASURE
- *   14 ECDSAP384SHA384    MEASURE
- *   15 ED25519            MEASURE
- *   16 ED448              MEASURE
+ *   algorithm             node:crypto   noble (RSA: our pure BigInt RSA)
+ *   5  RSASHA1                 36 175     7 969
+ *   7  RSASHA1-NSEC3-SHA1      36 502     7 998
+ *   8  RSASHA256               35 514     7 352
+ *   10 RSASHA512               34 474     6 863
+ *   13 ECDSAP256SHA256         11 921       365   node 33x: OpenSSL's P-256 is assembly; noble does NOT win P-256
+ *   14 ECDSAP384SHA384          1 233       176
+ *   15 ED25519                  7 411       640   node 12x
+ *   16 ED448                    3 479       229
  *
- * When node:crypto is missing (browsers, some edge runtimes) `auto` falls back to noble for every algorithm.
+ * So node:crypto wins every algorithm here; DSA (3, 6) is node-only anyway. When node:crypto is missing (browsers,
+ * some edge runtimes) `auto` falls back to noble for every algorithm it implements.
  */
 export const FASTEST_BACKEND: ReadonlyMap<number, Backend> = new Map<number, Backend>([
   [5, 'node'],

@@ -16,10 +16,11 @@ function paint(style: Style, color: keyof typeof ANSI, text: string): string {
   return style.color ? `${ANSI[color]}${text}${ANSI.reset}` : text;
 }
 
-/** "text (EDE n, zone z., key tag k)". */
-export function reasonText(r: Reason): string {
-  const extra = [`EDE ${r.ede}`, r.zone !== undefined ? `zone ${r.zone}` : undefined, r.keyTag !== undefined ? `key tag ${r.keyTag}` : undefined];
-  return `${r.text} (${extra.filter((x) => x !== undefined).join(', ')})`;
+/** "text (EDE n, zone z., key tag k)"; EDE 0 (Other) is left out when `showOther` is false. */
+export function reasonText(r: Reason, showOther = true): string {
+  const extra = [r.ede !== 0 || showOther ? `EDE ${r.ede}` : undefined, r.zone !== undefined ? `zone ${r.zone}` : undefined, r.keyTag !== undefined ? `key tag ${r.keyTag}` : undefined];
+  const shown = extra.filter((x) => x !== undefined);
+  return shown.length > 0 ? `${r.text} (${shown.join(', ')})` : r.text;
 }
 
 /** NXDOMAIN, NODATA, or undefined for a positive answer. */
@@ -45,7 +46,7 @@ export function statusLines(result: ValidationResult, style: Style): string[] {
     case 'secure':
       return [paint(style, 'green', `; ${prefix}fully validated`)];
     case 'insecure':
-      return [paint(style, 'yellow', `; ${prefix}unsigned answer (insecure)${first ? `: ${reasonText(first)}` : ''}`)];
+      return [paint(style, 'yellow', `; ${prefix}unsigned answer (insecure)${first ? `: ${reasonText(first, false)}` : ''}`)];
     case 'bogus':
       return [
         paint(style, 'red', `; bogus: ${first ? reasonText(first) : 'validation failed'}`),

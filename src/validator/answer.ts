@@ -158,6 +158,19 @@ export class AnswerValidator {
       if (s && isSubdomain(name, s) && (!signer || s.length > signer.length)) signer = s;
     }
     const hasDenialRecords = sets.authority.some((s) => s.type === RRType.NSEC || s.type === RRType.NSEC3);
+    const referral = !nx && !findSoa(sets) ? sets.authority.find((s) => s.type === RRType.NS && isSubdomain(name, s.name)) : undefined;
+    if (referral && (!signer || isStrictSubdomain(referral.name, signer))) {
+      // A referral instead of an answer (RFC 4035 §5.2): the name lies below
+      // the delegation; its fate is the delegation's.
+      const entry = await this.keys.entryFor(referral.name, this.ctx, this.prefetch);
+      const status = entry.kind === 'insecure' ? 'insecure' : 'bogus';
+      const reasons =
+        entry.kind === 'secure'
+          ? [reason(EDE.DNSSEC_BOGUS, `upstream returned a referral to the signed zone ${nameToText(referral.name)} instead of an answer`, entry.zone)]
+          : entry.reasons;
+      this.ctx.addStep({ kind: 'denial', zone: nameToText(referral.name), signatures: [], status, note: `${what}: referral to ${nameToText(referral.name)}` });
+      return { status, reasons, ttl: status === 'insecure' ? referral.ttl : 0, rrsets: [] };
+    }
     if (!signer) {
       const missing = hasDenialRecords
         ? reason(EDE.RRSIGS_MISSING, 'RRSIGs missing on the denial of existence')

@@ -48,14 +48,23 @@ function ecdsaVerifier(curve: Ecdsa, coordinateLength: number, key: Uint8Array):
 
 type Eddsa = typeof ed25519;
 
+/**
+ * RFC 8032 §5.1.3 / §5.2.3 strict decoding (y < p, x = 0 only with sign bit 0), and not a small-order point: a
+ * small-order key makes distinct signatures and messages verify (noble rejects those at verify time in strict
+ * mode, OpenSSL does not), so both backends call such keys `bad-key` up front.
+ */
+export function isUsableEddsaKey(curve: Eddsa, key: Uint8Array): boolean {
+  try {
+    return !curve.Point.fromBytes(key, false).isSmallOrder();
+  } catch {
+    return false;
+  }
+}
+
 function eddsaVerifier(curve: Eddsa, keyLength: number, sigLength: number, key: Uint8Array): VerifierOrFailure {
   // RFC 8080 §3: the public key is the RFC 8032 encoding, 32 (Ed25519) or 57 (Ed448) octets.
   if (key.length !== keyLength) return 'bad-key';
-  try {
-    curve.Point.fromBytes(key, false);
-  } catch {
-    return 'bad-key';
-  }
+  if (!isUsableEddsaKey(curve, key)) return 'bad-key';
   const publicKey = key.slice();
   return (data, signature) => {
     if (signature.length !== sigLength) return false;

@@ -14,7 +14,7 @@ import { ed448 } from '@noble/curves/ed448.js';
 import { ALGORITHM } from './algorithms.js';
 import { toBase64Url } from './_bytes.js';
 import { dsaSignatureForm, parseDsaPublicKey } from './dsa.js';
-import { nobleVerifier } from './noble-backend.js';
+import { isUsableEddsaKey, nobleVerifier } from './noble-backend.js';
 import { nodeCrypto, type NodeCrypto } from './_node.js';
 import { parseRsaPublicKey, rsaHashFor } from './rsa-key.js';
 import type { Verifier, VerifierOrFailure } from './types.js';
@@ -97,13 +97,8 @@ function eddsaVerifier(crypto: NodeCrypto, algorithm: number, crv: 'Ed25519' | '
   const keyLength = crv === 'Ed25519' ? 32 : 57;
   const sigLength = crv === 'Ed25519' ? 64 : 114;
   if (key.length !== keyLength) return 'bad-key';
-  // OpenSSL does not decode the point at import; RFC 8032 §5.1.3 / §5.2.3 decoding done once here so both
-  // backends reject the same keys.
-  try {
-    (crv === 'Ed25519' ? ed25519 : ed448).Point.fromBytes(key, false);
-  } catch {
-    return 'bad-key';
-  }
+  // OpenSSL does not decode the point at import: the same key check as the pure backend, once per key.
+  if (!isUsableEddsaKey(crv === 'Ed25519' ? ed25519 : ed448, key)) return 'bad-key';
   const keyObject = importJwk(crypto, { kty: 'OKP', crv, x: toBase64Url(key) });
   if (keyObject === undefined) return 'bad-key';
   const fallback = lazyPureVerifier(algorithm, key);

@@ -65,3 +65,18 @@ describe.each(CURVES)('algorithm $alg ($type)', (c) => {
     expect(verifySignature(c.alg, bad, data, sig, { backend })).toBe('bad-key');
   });
 });
+
+describe('small-order public keys', () => {
+  // The identity (y = 1) and the point of order 2 (y = -1 = p - 1) for Ed25519; the identity for Ed448.
+  const ED25519_P = 2n ** 255n - 19n;
+  const keys: Array<[string, number, Uint8Array]> = [
+    ['Ed25519 identity', 15, le(1n, 32)],
+    ['Ed25519 order-2 point', 15, le(ED25519_P - 1n, 32)],
+    ['Ed448 identity', 16, le(1n, 57)],
+  ];
+  it.each(keys)('%s is a bad key on both backends', (_label, alg, key) => {
+    const sig = new Uint8Array(alg === 15 ? 64 : 114);
+    sig[0] = 1; // R = identity encoding, S = 0: "valid" under a small-order key for a lax verifier
+    for (const backend of BACKENDS) expect(verifySignature(alg, key, new Uint8Array(8), sig, { backend })).toBe('bad-key');
+  });
+});

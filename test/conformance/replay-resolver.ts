@@ -19,7 +19,7 @@
  * Forward mode (forward-zone / forward-addr): the entries are the full
  * answers of a recursive resolver; the first matching one is returned.
  */
-import { type Name, ROOT, isStrictSubdomain, isSubdomain, nameEquals, nameKey, nameToText, readName } from '../../src/wire/name.js';
+import { type Name, ROOT, compareNames, isStrictSubdomain, isSubdomain, nameEquals, nameKey, nameToText, readName } from '../../src/wire/name.js';
 import { type Message, type RR, encodeMessage, parseMessage } from '../../src/wire/message.js';
 import { RRClass, RRType, Rcode, typeToText } from '../../src/wire/rrtype.js';
 import { rdataToText } from '../../src/wire/presentation.js';
@@ -76,6 +76,24 @@ function targetOf(rr: RR): Name | undefined {
   try {
     const { name, end } = readName(rr.rdata, 0);
     return end === rr.rdata.length ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first name in an RDATA (an NSEC's Next Domain Name), ignoring what follows. */
+function targetOfPrefix(rr: RR): Name | undefined {
+  try {
+    return readName(rr.rdata, 0).name;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Signer's Name of an RRSIG (RFC 4034 §3.1.7), after the 18 fixed octets. */
+function rrsigSigner(sig: RR): Name | undefined {
+  try {
+    return readName(sig.rdata, 18).name;
   } catch {
     return undefined;
   }
@@ -141,6 +159,10 @@ export class ReplayResolver implements ResponseSource {
   readonly synthesized: string[] = [];
   /** The last referral seen to each child zone (its DS or NSEC/NSEC3 proof). */
   private readonly referrals = new Map<string, Reply>();
+  /** Name server addresses learned from glue. */
+  private readonly hosts = new Map<string, string[]>();
+  /** NSEC/NSEC3 records and RRSIGs of every authority section served so far. */
+  private readonly seenDenial: RR[] = [];
   private readonly cuts = new Map<string, { zone: Name; addresses: string[] }>();
   private readonly forward: boolean;
   private readonly forwardAddresses: string[] = [];
@@ -176,6 +198,7 @@ export class ReplayResolver implements ResponseSource {
       for (const e of range.entries) {
         if (!entryMatches(e, qname, qtype)) continue;
         const reply: Reply = { rcode: rcodeOf(e.rcode), answer: e.answer, authority: e.authority, additional: e.additional };
+        for (const rr of e.authority) if (rr.type === RRType.NSEC || rr.type === RRType.NSEC3 || rr.type === RRType.RRSIG) this.seenDenial.push(rr);
         this.log.push({ server: address ?? '*', question: `${nameToText(qname)} ${typeToText(qtype)}`, entryLine: e.line, rcode: e.rcode });
         return reply;
       }
@@ -204,24 +227,32 @@ export class ReplayResolver implements ResponseSource {
     return undefined;
   }
 
-  resolve(qname: Name, qtype: number): Reply {
+  /** One lookup as the resolver makes it: at the forwarder, or iteratively. */
+  private lookup(qname: Name, qtype: number): Reply {
+    let r: Reply;
     if (this.forward) {
-      const r = this.askServers(this.forwardAddresses.length ? this.forwardAddresses : ['*'], qname, qtype);
-      if (!r && qtype === RRType.DS && qname.length > 0) return this.emptyDsNodata(qname, ROOT);
-      return r ?? servfail(`no entry for ${nameToText(qname)} ${typeToText(qtype)} at the forwarder`);
+      const got = this.askServers(this.forwardAddresses.length ? this.forwardAddresses : ['*'], qname, qtype);
+      if (!got && qtype === RRType.DS && qname.length > 0) return this.dsFromSeenDenial(qname) ?? this.emptyDsNodata(qname, ROOT);
+      r = got ?? servfail(`no entry for ${nameToText(qname)} ${typeToText(qtype)} at the forwarder`);
+    } else {
+      r = this.iterate(qname, qtype, 0);
     }
-    const first = this.iterate(qname, qtype, 0);
+    return { ...r, answer: scrubCnameOtherData(r.answer, qname, qtype) };
+  }
+
+  resolve(qname: Name, qtype: number): Reply {
+    const first = this.lookup(qname, qtype);
     if (first.rcode !== Rcode.NOERROR && first.rcode !== Rcode.NXDOMAIN) return first;
     let answer = [...first.answer];
     let authority = [...first.authority];
     let additional = [...first.additional];
-    let rcode = first.rcode;
+    let rcode: number = first.rcode;
     const asked = new Set<string>([nameKey(qname)]);
     for (let hop = 0; hop < MAX_CHAIN; hop++) {
       const end = chainEnd(answer, qname, qtype);
       if (end.complete || asked.has(nameKey(end.name))) break;
       asked.add(nameKey(end.name));
-      const next = this.iterate(end.name, qtype, 0);
+      const next = this.lookup(end.name, qtype);
       // No entry for the target: keep what the first server said (its proof may be in it).
       if (next.noEntry) break;
       if (next.rcode !== Rcode.NOERROR && next.rcode !== Rcode.NXDOMAIN) {
@@ -250,7 +281,7 @@ export class ReplayResolver implements ResponseSource {
     if (!cut) return servfail(`no zone cut known above ${q}`);
     for (let hop = 0; hop < MAX_REFERRALS; hop++) {
       const r = this.askServers(cut.addresses, qname, qtype);
-      if (!r && isDs && !this.cuts.has(nameKey(qname))) return this.emptyDsNodata(qname, cut.zone);
+      if (!r && isDs && !this.cuts.has(nameKey(qname))) return this.dsFromSeenDenial(qname) ?? this.emptyDsNodata(qname, cut.zone);
       if (!r) return servfail(`no entry for ${q} at the servers of ${nameToText(cut.zone)} (${cut.addresses.join(', ')})`);
       if (r.rcode !== Rcode.NOERROR && r.rcode !== Rcode.NXDOMAIN) return r;
       if (r.answer.some((rr) => rr.type !== RRType.RRSIG)) return r;
@@ -264,6 +295,42 @@ export class ReplayResolver implements ResponseSource {
       this.cuts.set(nameKey(ns), cut);
     }
     return servfail(`more than ${MAX_REFERRALS} referrals for ${q}`, false);
+  }
+
+  /**
+   * A DS query that no simulated server answers, for a name that the
+   * parent zone's NSEC/NSEC3 records (seen in earlier responses of the
+   * scenario) speak about: the parent's server would answer NODATA with
+   * them, and Unbound answers from its cache with them. NSEC: the one owned
+   * by the name or covering it; NSEC3: those of the deepest zone above the
+   * name (the proof picks the matching or covering ones).
+   */
+  private dsFromSeenDenial(qname: Name): Reply | undefined {
+    const sigsOf = (rr: RR) => this.seenDenial.filter((s) => covered(s) === rr.type && nameEquals(s.name, rr.name));
+    // The zone whose server would answer: the deepest known cut above the name (stub mode).
+    const zone = this.forward ? undefined : this.closestCut(qname, true)?.zone;
+    const signerIsAbove = (rr: RR) => sigsOf(rr).some((s) => {
+      const signer = rrsigSigner(s);
+      return signer !== undefined && (zone ? nameEquals(signer, zone) : isStrictSubdomain(qname, signer));
+    });
+    const nsec = this.seenDenial.filter((rr) => {
+      if (rr.type !== RRType.NSEC || !signerIsAbove(rr)) return false;
+      if (nameEquals(rr.name, qname)) return true;
+      // An NSEC at an ancestor (a delegation) says nothing about names below it.
+      if (isStrictSubdomain(qname, rr.name)) return false;
+      const next = targetOfPrefix(rr);
+      return next !== undefined && compareNames(rr.name, qname) < 0 && (compareNames(qname, next) < 0 || compareNames(next, rr.name) <= 0);
+    });
+    let chosen = nsec;
+    if (chosen.length === 0) {
+      const nsec3 = this.seenDenial.filter((rr) => rr.type === RRType.NSEC3 && isStrictSubdomain(qname, rr.name.slice(1)) && signerIsAbove(rr));
+      const depth = Math.max(-1, ...nsec3.map((rr) => rr.name.length));
+      chosen = nsec3.filter((rr) => rr.name.length === depth);
+    }
+    if (chosen.length === 0) return undefined;
+    chosen = dedupe(chosen);
+    this.synthesized.push(`${nameToText(qname)} DS: NODATA from ${chosen.length} NSEC/NSEC3 record(s) seen earlier`);
+    return { rcode: Rcode.NOERROR, answer: [], authority: dedupe([...chosen, ...chosen.flatMap(sigsOf)]), additional: [] };
   }
 
   /**
@@ -292,7 +359,17 @@ export class ReplayResolver implements ResponseSource {
   private addressesFor(r: Reply, zone: Name, depth: number): string[] {
     const targets = r.authority.filter((rr) => rr.type === RRType.NS && nameEquals(rr.name, zone)).map(targetOf).filter((t): t is Name => t !== undefined);
     const glue = r.additional.filter((rr) => rr.type === RRType.A && targets.some((t) => nameEquals(t, rr.name))).map((rr) => rdataToText(rr.type, rr.rdata));
+    for (const rr of r.additional) {
+      if (rr.type !== RRType.A) continue;
+      const list = this.hosts.get(nameKey(rr.name)) ?? [];
+      const a = rdataToText(rr.type, rr.rdata);
+      if (!list.includes(a)) list.push(a);
+      this.hosts.set(nameKey(rr.name), list);
+    }
     if (glue.length > 0) return glue;
+    // Addresses learned from earlier glue, as a resolver's cache holds them.
+    const known = targets.flatMap((t) => this.hosts.get(nameKey(t)) ?? []);
+    if (known.length > 0) return known;
     const out: string[] = [];
     for (const t of targets) {
       const a = this.iterate(t, RRType.A, depth + 1);
@@ -301,6 +378,44 @@ export class ReplayResolver implements ResponseSource {
     }
     return out;
   }
+}
+
+/**
+ * RFC 2181 §10.1: a name that has a CNAME has no other data. A server that
+ * sends both (val_cnameother.rpl) gets the resolver's treatment, as in
+ * Unbound's scrubber, which walks the answer in order: a CNAME at the current
+ * name that comes first is followed and the other data at that name dropped;
+ * data of the asked type that comes first is the answer and a later CNAME at
+ * that name is dropped.
+ */
+function scrubCnameOtherData(answer: readonly RR[], qname: Name, qtype: number): readonly RR[] {
+  if (qtype === RRType.CNAME || qtype === RRType.ANY) return answer;
+  if (!answer.some((rr) => rr.type === RRType.CNAME)) return answer;
+  const dropped = new Set<string>();
+  const passed = new Set<string>();
+  let sname = qname;
+  let answered = false;
+  for (const rr of answer) {
+    if (rr.type === RRType.RRSIG) continue;
+    const key = `${nameKey(rr.name)}|${rr.type}`;
+    if (nameEquals(rr.name, sname)) {
+      if (rr.type === RRType.CNAME) {
+        const t = targetOf(rr);
+        if (answered || !t) {
+          dropped.add(key);
+        } else {
+          passed.add(nameKey(sname));
+          sname = t;
+        }
+      } else if (rr.type === qtype) {
+        answered = true;
+      }
+    } else if (passed.has(nameKey(rr.name)) && rr.type !== RRType.CNAME) {
+      dropped.add(key);
+    }
+  }
+  if (dropped.size === 0) return answer;
+  return answer.filter((rr) => !dropped.has(`${nameKey(rr.name)}|${rr.type === RRType.RRSIG ? covered(rr) : rr.type}`));
 }
 
 /**

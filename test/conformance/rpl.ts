@@ -146,19 +146,28 @@ interface MutableEntry {
 const RCODES = new Set(['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMPL', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE', 'BADVERS']);
 
 /**
- * One record line. Unbound's files also hold an RRSIG whose signature field is
- * empty on purpose (val_nodata_failsig.rpl: "set to 0 base64 data"), which
- * presentation format cannot express: it is read with a one-octet signature
- * that is then cut off, giving the RRSIG with an empty signature the file means.
+ * One record line. Two forms in Unbound's files that our reader rightly
+ * refuses are accepted here: an RRSIG whose signature field is empty on
+ * purpose (val_nodata_failsig.rpl: "set to 0 base64 data"), read with a
+ * one-octet signature that is then cut off; and base64 without its trailing
+ * '=' padding, which ldns accepts.
  */
 function parseRecordLine(text: string, file: string): RR {
   try {
     return parseRecord(text, { fileName: file });
   } catch (e) {
     const body = text.replace(/;.*$/, '').trim();
-    if (!/\sRRSIG\s/i.test(` ${body} `) || !/base64/i.test((e as Error).message)) throw e;
-    const rr = parseRecord(`${body} AA==`, { fileName: file });
-    return { ...rr, rdata: rr.rdata.subarray(0, rr.rdata.length - 1) };
+    const msg = (e as Error).message;
+    if (/missing base64/i.test(msg) && /\sRRSIG\s/i.test(` ${body} `)) {
+      const rr = parseRecord(`${body} AA==`, { fileName: file });
+      return { ...rr, rdata: rr.rdata.subarray(0, rr.rdata.length - 1) };
+    }
+    // Base64 without its '=' padding (val_canon_short_px.rpl), which ldns accepts.
+    const last = /(\S+)$/.exec(body)?.[1];
+    if (/bad base64/i.test(msg) && last && last.length % 4 !== 0 && /^[A-Za-z0-9+/]+$/.test(last)) {
+      return parseRecord(`${body}${'='.repeat(4 - (last.length % 4))}`, { fileName: file });
+    }
+    throw e;
   }
 }
 

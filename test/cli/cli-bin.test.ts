@@ -1,0 +1,83 @@
+/**
+ * The compiled `dnssec-stub` bin as a user runs it: the package is built
+ * with tsc (tsconfig.build.json) into a temporary package directory, and
+ * dist/src/cli/main.js is executed directly (its #!/usr/bin/env node line).
+ * Checks the exit statuses, that errors are one line without a stack trace,
+ * that the package root (shipped anchors, default demo directory) is found
+ * from dist/, and that the process ends by itself.
+ */
+import { execFile } from 'node:child_process';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type UnboundFixture, startUnbound } from '../resolver/unbound-fixture.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const RUN_TIMEOUT_MS = 20_000;
+
+let pkg: string;
+let bin: string;
+let ub: UnboundFixture;
+
+function run(cmd: string, args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd, timeout: RUN_TIMEOUT_MS, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  pkg = mkdtempSync(join(tmpdir(), 'dnssec-stub-bin-'));
+  copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+  cpSync(join(ROOT, 'trust-anchors'), join(pkg, 'trust-anchors'), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'), 'dir');
+  // tsc reports type errors of files in progress elsewhere but still emits; what matters is the bin.
+  const built = await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')]);
+  bin = join(pkg, 'dist', 'src', 'cli', 'main.js');
+  if (!existsSync(bin)) throw new Error(`tsc did not produce ${bin}: ${built.stdout}${built.stderr}`);
+  chmodSync(bin, 0o755);
+  ub = await startUnbound({ localData: ['www.test. 300 IN A 192.0.2.1'] });
+  mkdirSync(join(pkg, 'work'));
+}, 120_000);
+
+afterAll(async () => {
+  await ub?.stop();
+  if (pkg) rmSync(pkg, { recursive: true, force: true });
+});
+
+describe('the compiled bin', () => {
+  it('starts with #!/usr/bin/env node and prints the version', async () => {
+    expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    const r = await run(bin, ['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^dnssec-stub \d+\.\d+\.\d+/);
+  });
+
+  it('a usage error: exit 64, one line on stderr, no stack trace', async () => {
+    const r = await run(bin, ['validate', 'x.test', 'NOTATYPE']);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(/^dnssec-stub: unknown RR type "NOTATYPE"[^\n]*\n$/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('validates against a real resolver with the shipped anchor (found from dist/) and exits by itself', async () => {
+    const r = await run(bin, ['validate', 'www.test', '--server', `${ub.server.host}:${ub.server.port}`, '--tcp', '--json'], join(pkg, 'work'));
+    expect(r.stderr).toBe('');
+    // Unsigned local data under the real root anchor: bogus.
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.stdout) as { status: string; chain: { kind: string; note?: string }[] };
+    expect(out.status).toBe('bogus');
+    expect(out.chain.find((s) => s.kind === 'anchor')?.note).toContain(join(pkg, 'trust-anchors', 'root-anchors.xml'));
+  });
+
+  it('demo without DIR looks in fixtures/lab of the package', async () => {
+    const r = await run(bin, ['demo'], join(pkg, 'work'));
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain(join(pkg, 'fixtures', 'lab'));
+  });
+});

@@ -55,26 +55,7 @@ export function bitLength(bytes: Uint8Array): number {
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-/** base64url without padding (RFC 4648 §5), as JWK wants (RFC 7518 §6). */
-export function toBase64Url(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
-    out += B64URL[n >>> 18]! + B64URL[(n >>> 12) & 63]! + B64URL[(n >>> 6) & 63]! + B64URL[n & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = (bytes[i] as number) << 16;
-    out += B64URL[n >>> 18]! + B64URL[(n >>> 12) & 63]!;
-  } else if (rest === 2) {
-    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8);
-    out += B64URL[n >>> 18]! + B64URL[(n >>> 12) & 63]! + B64URL[(n >>> 6) & 63]!;
-  }
-  return out;
-}
-
-/** Inverse of toBase64Url (also accepts standard base64 and padding); undefined on bad input. */
+/** base64url (RFC 4648 §5, as in JWK, RFC 7518 §6) or standard base64, padding optional; undefined on bad input. */
 export function fromBase64Url(text: string): Uint8Array | undefined {
   const clean = text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
   if (clean.length % 4 === 1) return undefined;

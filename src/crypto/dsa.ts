@@ -2,7 +2,7 @@
  * DSA (algorithms 3 and 6) key and signature formats, RFC 2536. Legacy: RFC 8624 §3.1 says validators MUST NOT
  * validate DSA, so it is only enabled with `legacyAlgorithms: true`, and only through node:crypto.
  */
-import { derBitString, derSequence, derUnsignedInteger, OID_ID_DSA } from './_der.js';
+import { dsaSpki } from './_der.js';
 
 export interface DsaPublicKey {
   /** RFC 2536 §2: T in 0..8; P, G and Y are 64 + 8T octets. */
@@ -21,8 +21,7 @@ export function parseDsaPublicKey(key: Uint8Array): DsaPublicKey | undefined {
   const p = key.subarray(21, 21 + size);
   const g = key.subarray(21 + size, 21 + 2 * size);
   const y = key.subarray(21 + 2 * size);
-  const algorithmId = derSequence(OID_ID_DSA, derSequence(derUnsignedInteger(p), derUnsignedInteger(q), derUnsignedInteger(g)));
-  return { t, spki: derSequence(algorithmId, derBitString(derUnsignedInteger(y))) };
+  return { t, spki: dsaSpki(p, q, g, y) };
 }
 
 /** Length of the RFC 2536 §3 signature: T (1) | R (20) | S (20). */

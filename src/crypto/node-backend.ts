@@ -12,7 +12,7 @@ import type { KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import { ALGORITHM } from './algorithms.js';
-import { toBase64Url } from './_bytes.js';
+import { ecSpki, eddsaSpki, rsaSpki } from './_der.js';
 import { dsaSignatureForm, parseDsaPublicKey } from './dsa.js';
 import { isUsableEddsaKey, nobleVerifier } from './noble-backend.js';
 import { nodeCrypto, type NodeCrypto } from './_node.js';
@@ -32,9 +32,10 @@ function lazyPureVerifier(algorithm: number, key: Uint8Array): Verifier {
   };
 }
 
-function importJwk(crypto: NodeCrypto, jwk: Record<string, string>): KeyObject | undefined {
+/** SubjectPublicKeyInfo DER → KeyObject (see _der.ts for why not JWK); undefined when OpenSSL rejects it. */
+function importSpki(crypto: NodeCrypto, der: Uint8Array): KeyObject | undefined {
   try {
-    return crypto.createPublicKey({ key: jwk, format: 'jwk' });
+    return crypto.createPublicKey({ key: Buffer.from(der.buffer, der.byteOffset, der.length), format: 'der', type: 'spki' });
   } catch {
     return undefined;
   }
@@ -44,8 +45,7 @@ function rsaVerifier(crypto: NodeCrypto, algorithm: number, key: Uint8Array): Ve
   const parsed = parseRsaPublicKey(algorithm, key);
   const hash = rsaHashFor(algorithm);
   if (parsed === undefined || hash === undefined) return 'bad-key';
-  // RFC 7518 §6.3.1: n and e as unsigned big-endian base64url.
-  const keyObject = importJwk(crypto, { kty: 'RSA', n: toBase64Url(parsed.modulus), e: toBase64Url(parsed.exponent) });
+  const keyObject = importSpki(crypto, rsaSpki(parsed.modulus, parsed.exponent));
   if (keyObject === undefined) return 'bad-key';
   const k = parsed.modulus.length;
   const fallback = lazyPureVerifier(algorithm, key);
@@ -71,12 +71,7 @@ function ecdsaVerifier(
   // RFC 6605 §4: key x | y, signature r | s.
   if (key.length !== 2 * size) return 'bad-key';
   // createPublicKey rejects points not on the curve.
-  const keyObject = importJwk(crypto, {
-    kty: 'EC',
-    crv,
-    x: toBase64Url(key.subarray(0, size)),
-    y: toBase64Url(key.subarray(size)),
-  });
+  const keyObject = importSpki(crypto, ecSpki(crv, key.subarray(0, size), key.subarray(size)));
   if (keyObject === undefined) return 'bad-key';
   const hash = crv === 'P-256' ? 'sha256' : 'sha384';
   // r | s is IEEE P1363 form; no DER conversion needed.
@@ -99,7 +94,7 @@ function eddsaVerifier(crypto: NodeCrypto, algorithm: number, crv: 'Ed25519' | '
   if (key.length !== keyLength) return 'bad-key';
   // OpenSSL does not decode the point at import: the same key check as the pure backend, once per key.
   if (!isUsableEddsaKey(crv === 'Ed25519' ? ed25519 : ed448, key)) return 'bad-key';
-  const keyObject = importJwk(crypto, { kty: 'OKP', crv, x: toBase64Url(key) });
+  const keyObject = importSpki(crypto, eddsaSpki(crv, key));
   if (keyObject === undefined) return 'bad-key';
   const fallback = lazyPureVerifier(algorithm, key);
   return (data, signature) => {
@@ -115,12 +110,8 @@ function eddsaVerifier(crypto: NodeCrypto, algorithm: number, crv: 'Ed25519' | '
 function dsaVerifier(crypto: NodeCrypto, key: Uint8Array): VerifierOrFailure {
   const parsed = parseDsaPublicKey(key);
   if (parsed === undefined) return 'bad-key';
-  let keyObject: KeyObject;
-  try {
-    keyObject = crypto.createPublicKey({ key: Buffer.from(parsed.spki), format: 'der', type: 'spki' });
-  } catch {
-    return 'bad-key';
-  }
+  const keyObject = importSpki(crypto, parsed.spki);
+  if (keyObject === undefined) return 'bad-key';
   const p1363Key = { key: keyObject, dsaEncoding: 'ieee-p1363' as const };
   const derKey = { key: keyObject, dsaEncoding: 'der' as const };
   return (data, signature) => {

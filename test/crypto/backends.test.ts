@@ -15,6 +15,7 @@ import {
   verifySignature,
   type Backend,
 } from '../../src/crypto/index.js';
+import { ecSpki, eddsaSpki, rsaSpki } from '../../src/crypto/_der.js';
 import { KeyCache } from '../../src/crypto/key-cache.js';
 import { MAX_PUBLIC_KEY_LENGTH } from '../../src/crypto/verify.js';
 import { BACKENDS, dnskeyFromNode, flipBit } from './_helpers.js';
@@ -275,5 +276,36 @@ describe('node backend robustness', () => {
     const opts = { backend: 'openssl' } as unknown as { backend: Backend };
     expect(verifySignature(c.algorithm, c.publicKey, c.data, c.signature, opts)).toBe('unsupported');
     expect(isSupportedAlgorithm(c.algorithm, opts)).toBe(false);
+  });
+});
+
+describe("SubjectPublicKeyInfo built from DNSKEY bytes is byte-identical to OpenSSL's", () => {
+  const keys = [
+    crypto.generateKeyPairSync('rsa', { modulusLength: 1024, publicExponent: 65537 }).publicKey,
+    crypto.generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 }).publicKey,
+    crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey,
+    crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey,
+    crypto.generateKeyPairSync('ed25519').publicKey,
+    crypto.generateKeyPairSync('ed448').publicKey,
+  ];
+  it.each(keys.map((k) => [k.asymmetricKeyType, k] as const))('%s', (_type, key) => {
+    const expected = new Uint8Array(key.export({ type: 'spki', format: 'der' }));
+    const dnskey = dnskeyFromNode(key);
+    let ours: Uint8Array;
+    switch (key.asymmetricKeyType) {
+      case 'rsa': {
+        const e = dnskey.subarray(1, 1 + dnskey[0]!);
+        ours = rsaSpki(dnskey.subarray(1 + dnskey[0]!), e);
+        break;
+      }
+      case 'ec': {
+        const size = dnskey.length / 2;
+        ours = ecSpki(size === 32 ? 'P-256' : 'P-384', dnskey.subarray(0, size), dnskey.subarray(size));
+        break;
+      }
+      default:
+        ours = eddsaSpki(key.asymmetricKeyType === 'ed25519' ? 'Ed25519' : 'Ed448', dnskey);
+    }
+    expect(Buffer.from(ours).toString('hex')).toBe(Buffer.from(expected).toString('hex'));
   });
 });

@@ -19,7 +19,7 @@
  * Forward mode (forward-zone / forward-addr): the entries are the full
  * answers of a recursive resolver; the first matching one is returned.
  */
-import { type Name, ROOT, compareNames, isStrictSubdomain, isSubdomain, nameEquals, nameKey, nameToText, readName } from '../../src/wire/name.js';
+import { type Name, ROOT, compareNames, isStrictSubdomain, isSubdomain, nameEquals, nameKey, nameToText, nameToWire, readName } from '../../src/wire/name.js';
 import { type Message, type RR, encodeMessage, parseMessage } from '../../src/wire/message.js';
 import { RRClass, RRType, Rcode, typeToText } from '../../src/wire/rrtype.js';
 import { rdataToText } from '../../src/wire/presentation.js';
@@ -266,7 +266,7 @@ export class ReplayResolver implements ResponseSource {
       additional = dedupe([...additional, ...next.additional]);
       rcode = next.rcode;
     }
-    return { rcode, answer, authority, additional };
+    return { rcode, answer: synthesizeDnameCnames(answer, qname, qtype), authority, additional };
   }
 
   /** Iterative resolution of one name and type, from the deepest known cut. */
@@ -281,9 +281,14 @@ export class ReplayResolver implements ResponseSource {
     if (!cut) return servfail(`no zone cut known above ${q}`);
     for (let hop = 0; hop < MAX_REFERRALS; hop++) {
       const r = this.askServers(cut.addresses, qname, qtype);
-      if (!r && isDs && !this.cuts.has(nameKey(qname))) return this.dsFromSeenDenial(qname) ?? this.emptyDsNodata(qname, cut.zone);
+      if (!r && isDs) {
+        const fromSeen = this.dsFromSeenDenial(qname);
+        if (fromSeen) return fromSeen;
+        if (!this.cuts.has(nameKey(qname))) return this.emptyDsNodata(qname, cut.zone);
+      }
       if (!r) return servfail(`no entry for ${q} at the servers of ${nameToText(cut.zone)} (${cut.addresses.join(', ')})`);
       if (r.rcode !== Rcode.NOERROR && r.rcode !== Rcode.NXDOMAIN) return r;
+      this.learnSoaCut(r, cut, qname);
       if (r.answer.some((rr) => rr.type !== RRType.RRSIG)) return r;
       const ns = this.referral(r, cut.zone, qname);
       if (!ns) return r;
@@ -347,6 +352,19 @@ export class ReplayResolver implements ResponseSource {
     return { rcode: Rcode.NOERROR, answer: [], authority: [], additional: [] };
   }
 
+  /**
+   * An SOA in a negative answer names the zone the server answered from
+   * (RFC 2308 §3); when that zone lies below the cut we asked at, the same
+   * servers host it (val_cnametonsec.rpl: "this server also serves the zone
+   * sub.example.com"), and later queries for names in it go there.
+   */
+  private learnSoaCut(r: Reply, cut: { zone: Name; addresses: string[] }, qname: Name): void {
+    for (const rr of r.authority) {
+      if (rr.type !== RRType.SOA || !isStrictSubdomain(rr.name, cut.zone) || !isSubdomain(qname, rr.name)) continue;
+      if (!this.cuts.has(nameKey(rr.name))) this.cuts.set(nameKey(rr.name), { zone: rr.name, addresses: cut.addresses });
+    }
+  }
+
   /** The child zone of a referral: NS RRset below the current zone, at or above qname, and no SOA. */
   private referral(r: Reply, zone: Name, qname: Name): Name | undefined {
     if (r.rcode !== Rcode.NOERROR) return undefined;
@@ -378,6 +396,40 @@ export class ReplayResolver implements ResponseSource {
     }
     return out;
   }
+}
+
+/**
+ * RFC 6672 §3.1/§3.4: a resolver that follows a DNAME gives the client the
+ * CNAME it synthesizes for the name (unsigned, TTL of the DNAME). When a
+ * server's answer to a later link did not include it (the chain met a DNAME
+ * again, val_dname_twice.rpl), it is added here, as Unbound adds it.
+ */
+function synthesizeDnameCnames(answer: readonly RR[], qname: Name, qtype: number): RR[] {
+  const out = [...answer];
+  const visited = new Set<string>();
+  let n = qname;
+  for (let i = 0; i <= MAX_CHAIN && !visited.has(nameKey(n)); i++) {
+    visited.add(nameKey(n));
+    const here = out.filter((rr) => rr.type !== RRType.RRSIG && nameEquals(rr.name, n));
+    if (here.some((rr) => rr.type === qtype)) break;
+    const cname = here.find((rr) => rr.type === RRType.CNAME);
+    const dname = out.find((rr) => rr.type === RRType.DNAME && isStrictSubdomain(n, rr.name));
+    if (dname && qtype !== RRType.DNAME) {
+      const t = targetOf(dname);
+      if (!t) break;
+      const synthesized = [...n.slice(0, n.length - dname.name.length), ...t];
+      if (!cname && synthesized.reduce((s, l) => s + 1 + Buffer.byteLength(l, 'latin1'), 1) <= 255) {
+        out.push({ name: n, type: RRType.CNAME, class: dname.class, ttl: dname.ttl, rdata: nameToWire(synthesized) });
+      }
+      n = synthesized;
+      continue;
+    }
+    if (!cname || qtype === RRType.CNAME) break;
+    const t = targetOf(cname);
+    if (!t) break;
+    n = t;
+  }
+  return out;
 }
 
 /**

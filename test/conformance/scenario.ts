@@ -32,6 +32,7 @@ import { UpstreamError } from '../../src/validator/result.js';
 import type { Status } from '../../src/types.js';
 import { type RplEntry, type RplScenario, parseRpl } from './rpl.js';
 import { ReplayResolver } from './replay-resolver.js';
+import { DIFFERENCES } from './skip-table.js';
 
 export type Expected = Status | 'not-bogus' | 'unchecked';
 
@@ -161,7 +162,9 @@ export async function runScenario(sc: RplScenario): Promise<ScenarioOutcome> {
     if (!q) throw new Error(`${sc.file}: QUERY at step ${query.step} without a question`);
     const question = `${nameToText(q.name)} ${typeToText(q.type)}`;
     const check = st.entry;
-    const expected = expectationOf(query.entry, check);
+    const diff = DIFFERENCES[sc.file];
+    const differs = diff && (!diff.steps || diff.steps.includes(st.step)) ? diff : undefined;
+    const expected: Expected = differs && differs.expected !== 'no-answer' ? differs.expected : expectationOf(query.entry, check);
     resolver.step = query.step;
     const unansweredBefore = resolver.unanswered.length;
     let res: ValidationResult | undefined;
@@ -175,6 +178,11 @@ export async function runScenario(sc: RplScenario): Promise<ScenarioOutcome> {
     const newlyUnanswered = resolver.unanswered.slice(unansweredBefore);
     const questionUnanswered = newlyUnanswered.some((u) => u.startsWith(`${question}:`));
     const base = { step: st.step, question, expected, expectedRcode: check.rcode, ...(check.ede !== undefined ? { edeExpected: check.ede } : {}) };
+    const diffNote = differs ? `deliberate difference from Unbound: ${differs.reason}` : '';
+    if (differs?.expected === 'no-answer') {
+      steps.push({ ...base, got: res ? res.status : 'no-answer', ok: !res, detail: res ? `expected no answer (${diffNote}), got ${res.status}` : diffNote });
+      continue;
+    }
     if (!res) {
       if (questionUnanswered && expected !== 'bogus') {
         steps.push({ ...base, got: 'no-answer', ok: true, notReplayable: true, detail: `no upstream entry for the question (Unbound answers it from its cache): ${error}` });
@@ -203,7 +211,7 @@ export async function runScenario(sc: RplScenario): Promise<ScenarioOutcome> {
     }
     if (newlyUnanswered.length > 0 && problems.length > 0) problems.push(`[unanswered upstream: ${newlyUnanswered.join(' | ')}]`);
     let edeNote = '';
-    if (expected === 'bogus' && res.status === 'bogus' && typeof check.ede === 'number' && edeGot !== check.ede) {
+    if (!differs && expected === 'bogus' && res.status === 'bogus' && typeof check.ede === 'number' && edeGot !== check.ede) {
       edeNote = `EDE expected ${check.ede}, got ${edeGot ?? 'none'}`;
       edeMismatches.push(`${sc.file} step ${st.step} ${question}: ${edeNote} (${reasons})`);
     }
@@ -212,7 +220,7 @@ export async function runScenario(sc: RplScenario): Promise<ScenarioOutcome> {
       got: res.status,
       rcode: res.rcode,
       ok: problems.length === 0,
-      detail: problems.length ? `${problems.join('; ')}${reasons ? ` — reasons: ${reasons}` : ''}` : edeNote,
+      detail: problems.length ? `${problems.join('; ')}${reasons ? ` — reasons: ${reasons}` : ''}${diffNote ? ` (${diffNote})` : ''}` : [diffNote, edeNote].filter(Boolean).join('; '),
       ...(edeGot !== undefined ? { edeGot } : {}),
       reasons,
     });
@@ -226,7 +234,7 @@ export async function runScenario(sc: RplScenario): Promise<ScenarioOutcome> {
   const notReplayable = steps.filter((s) => s.notReplayable).map((s) => s.step);
   const summary = failed.length
     ? failed.map((s) => `step ${s.step} ${s.question}: ${s.detail}`).join(' || ')
-    : `${checked.length} check(s): ${checked.map((s) => s.got).join(', ')}${notReplayable.length ? `; steps ${notReplayable.join(',')} not replayable (no upstream entry: Unbound answers them from its cache)` : ''}`;
+    : `${checked.length} check(s): ${checked.map((s) => s.got).join(', ')}${DIFFERENCES[sc.file] ? ` (deliberate difference: ${DIFFERENCES[sc.file]!.reason})` : ''}${notReplayable.length ? `; steps ${notReplayable.join(',')} not replayable (no upstream entry: Unbound answers them from its cache)` : ''}`;
   return {
     file: sc.file,
     verdict: failed.length ? 'fail' : 'pass',

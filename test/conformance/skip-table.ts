@@ -60,3 +60,35 @@ export const SKIPS: Readonly<Record<string, Skip>> = {
   // --- GOST (RFC 5933): algorithm 12 and digest 3 are not implemented (RFC 8624 §3.1: MUST NOT validate)
   'val_ds_gost.crpl': { category: 'gost', reason: 'GOST R 34.10-2001 (RFC 5933) is not implemented; RFC 8624 §3.1 and §3.3 deprecate it' },
 };
+
+/**
+ * Scenarios that run, but where our verdict deliberately differs from
+ * Unbound's: the harness expects ours, so a change of behaviour is caught.
+ * `no-answer` means the validator rejects (UpstreamError): the client gets
+ * no data, as with Unbound's SERVFAIL.
+ */
+export interface Difference {
+  readonly expected: 'secure' | 'insecure' | 'bogus' | 'no-answer';
+  /** CHECK_ANSWER steps it applies to; all when absent. */
+  readonly steps?: readonly number[];
+  readonly reason: string;
+}
+
+export const DIFFERENCES: Readonly<Record<string, Difference>> = {
+  'val_ds_sha2_lenient.crpl': {
+    expected: 'bogus',
+    reason:
+      'RFC 4509 §3: SHA-1 DS records are ignored when the DS RRset has SHA-256 ones; here the SHA-256 DS matches no DNSKEY, so the delegation is bogus (EDE 9). Unbound with harden-algo-downgrade: no falls back to the SHA-1 DS',
+  },
+  'val_nodata_entnx.rpl': {
+    expected: 'bogus',
+    reason:
+      'RFC 4035 §5.4: an NXDOMAIN needs an NSEC proving the name does not exist; this NSEC proves 0.example.com. is an empty non-terminal, so the response contradicts itself. Unbound repairs it to a secure NODATA (a workaround for servers that answer NXDOMAIN for empty non-terminals)',
+  },
+  'val_canon_short_px.rpl': {
+    expected: 'no-answer',
+    steps: [20],
+    reason:
+      'the PX RDATA lacks its MAPX400 name (RFC 2163 §4): our message reader refuses the whole response, so the validator rejects with UpstreamError (no data, fail closed) where Unbound answers SERVFAIL',
+  },
+};

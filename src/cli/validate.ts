@@ -2,6 +2,7 @@
  * `dnssec-stub validate NAME [TYPE]`: one question, over the network or
  * replayed from a fixture, printed as text or JSON.
  */
+import { accessSync, constants } from 'node:fs';
 import { AnchorFileError, DEFAULT_ROOT_ANCHORS_PATH, type TrustAnchor, loadTrustAnchorFile } from '../dnssec/anchors.js';
 import { CaptureRecorder, type Fixture, FixtureError, FixtureSource, fixtureAnchors, readFixture, writeFixture } from '../fixtures/fixture.js';
 import { createNetworkSource, type NetworkSource } from '../resolver/network-source.js';
@@ -61,6 +62,14 @@ export async function runValidate(cmd: ValidateCommand, io: CliIo): Promise<numb
   if (fixture) {
     source = asUsage(() => new FixtureSource(fixture, cmd.fixtureFile));
   } else {
+    if (cmd.caFile !== undefined) {
+      // The transports read the CA file only when connecting: check it now, as a usage error.
+      try {
+        accessSync(cmd.caFile, constants.R_OK);
+      } catch (e) {
+        throw new UsageError(`--ca ${cmd.caFile}: cannot read: ${errorLine(e)}`);
+      }
+    }
     try {
       network = createNetworkSource({
         servers: cmd.servers === 'system' ? 'system' : [...cmd.servers],

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseServer, parseTime } from '../../src/cli/args.js';
 import { readFixture } from '../../src/fixtures/fixture.js';
 import { type UnboundFixture, freePort, startUnbound } from '../resolver/unbound-fixture.js';
 import { oneErrorLine, runCli } from './run-cli.js';
@@ -90,11 +91,42 @@ describe('usage', () => {
   });
 });
 
+describe('argument values', () => {
+  it.each([
+    ['127.0.0.1', { host: '127.0.0.1', port: 53 }],
+    ['127.0.0.1:5353', { host: '127.0.0.1', port: 5353 }],
+    ['::1', { host: '::1', port: 53 }],
+    ['[::1]', { host: '::1', port: 53 }],
+    ['[::1]:5353', { host: '::1', port: 5353 }],
+    ['[fe80::1%eth0]:53', { host: 'fe80::1%eth0', port: 53 }],
+  ])('--server %s', (text, want) => {
+    expect(parseServer(text, 53)).toEqual(want);
+  });
+
+  it.each(['::1:5353x', '[::1]:0', '[::1]:', 'localhost', '127.0.0.1:65536', '[127.0.0.1'])('--server %s is refused', (text) => {
+    expect(() => parseServer(text, 53)).toThrow(/--server/);
+  });
+
+  it.each([
+    ['1700000000', 1_700_000_000],
+    ['2023-11-14T22:13:20Z', 1_700_000_000],
+    ['2023-11-14T23:13:20+01:00', 1_700_000_000],
+    ['2023-11-14', 1_699_920_000],
+  ])('--at %s', (text, want) => {
+    expect(parseTime(text)).toBe(want);
+  });
+
+  it.each(['now', '2023-13-45', '17e8', '-5', ''])('--at %j is refused', (text) => {
+    expect(() => parseTime(text)).toThrow(/--at/);
+  });
+});
+
 describe('validate against a real Unbound (unsigned data, shipped root anchor: bogus)', () => {
   it.each([
     ['udp', () => ['--server', server]],
     ['tcp', () => ['--server', server, '--tcp']],
     ['tls', () => ['--server', `127.0.0.1:${ub.tlsServer!.port}`, `--tls=${ub.tlsServerName}`, '--ca', ub.caFile!]],
+    ['tls (certificate checked against the IP address)', () => ['--server', `127.0.0.1:${ub.tlsServer!.port}`, '--tls', '--ca', ub.caFile!]],
     ['https', () => ['--https', ub.httpsUrl!, '--ca', ub.caFile!]],
   ] as [string, () => string[]][])('over %s: exit 2 and exactly one JSON object with the documented keys', async (_p, transport) => {
     const r = await runCli(['validate', 'www.test', 'A', ...transport(), '--timeout', '3000', '--json']);
@@ -146,6 +178,18 @@ describe('validate against a real Unbound (unsigned data, shipped root anchor: b
 });
 
 describe('no answer: exit 3', () => {
+  it('a TLS certificate for another name: exit 3, no fallback to clear text', async () => {
+    const r = await runCli(['validate', 'www.test', '--server', `127.0.0.1:${ub.tlsServer!.port}`, '--tls=other.example', '--ca', ub.caFile!, '--timeout', '2000']);
+    expect(r.code).toBe(3);
+    expect(oneErrorLine(r.stderr), r.stderr).toBe(true);
+  });
+
+  it('an unreadable --ca file is a usage error', async () => {
+    const r = await runCli(['validate', 'www.test', '--server', `127.0.0.1:${ub.tlsServer!.port}`, '--tls', '--ca', '/nonexistent/ca.pem']);
+    expect(r.code).toBe(64);
+    expect(oneErrorLine(r.stderr), r.stderr).toBe(true);
+  });
+
   it('a server that does not answer: exit 3 and one line naming it', async () => {
     const port = await freePort();
     const r = await runCli(['validate', 'www.test', '--server', `127.0.0.1:${port}`, '--tcp', '--timeout', '1000']);

@@ -4,9 +4,10 @@
  * decoding) happen here too, so both backends give the same `bad-key` answers.
  *
  * If crypto.verify THROWS (rather than returning false) the answer comes from the pure verifier for the same key
- * instead. That happens when the local OpenSSL policy refuses a digest, e.g. SHA-1 signatures under RHEL 9's
- * DEFAULT crypto policy: RSASHA1 zones would otherwise turn bogus on such hosts (Unbound reports these as
- * indeterminate for the same reason). The fallback is built lazily, so it costs nothing on the normal path.
+ * instead. That happens when the local OpenSSL policy refuses a digest, e.g. SHA-1 signatures on RHEL 9
+ * (OpenSSL patched with `rh-allow-sha1-signatures`, off by default): RSASHA1 zones would otherwise turn bogus on
+ * such hosts. (Unbound, in the same situation, maps EVP_R_INVALID_DIGEST to "indeterminate" in val_secalgo.c
+ * digest_error_status rather than bogus.) The fallback is built lazily: nothing is spent on the normal path.
  */
 import type { KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';

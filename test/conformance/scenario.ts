@@ -241,7 +241,10 @@ export async function runScenario(sc: RplScenario): Promise<ScenarioOutcome> {
     steps,
     summary,
     edeMismatches,
-    log: resolver.log.map((l) => `${l.server} ${l.question} -> ${l.entryLine === undefined ? 'no entry' : `line ${l.entryLine} ${l.rcode}`}`),
+    log: [
+      ...resolver.log.map((l) => `${l.server} ${l.question} -> ${l.entryLine === undefined ? 'no entry' : `line ${l.entryLine} ${l.rcode}`}`),
+      ...resolver.synthesized.map((x) => `synthesized: ${x}`),
+    ],
   };
 }
 

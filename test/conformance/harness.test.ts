@@ -1,0 +1,199 @@
+/**
+ * The replay harness itself: the .rpl reader and the emulated recursive
+ * resolver, on a small hand-written scenario (no signatures need to verify
+ * here: the resolver does not validate).
+ */
+import { describe, expect, it } from 'vitest';
+import { nameFromText, nameToText } from '../../src/wire/name.js';
+import { RRType, typeToText } from '../../src/wire/rrtype.js';
+import { rdataToText } from '../../src/wire/presentation.js';
+import type { Message } from '../../src/wire/message.js';
+import { RplError, parseRpl } from './rpl.js';
+import { ReplayResolver, chainEnd } from './replay-resolver.js';
+import { parseOverrideDate, scenarioTime } from './scenario.js';
+
+const SIG = 'MC0CFQCN+qHdJxoI/2tNKwsb08pra/G7aAIUAWA5sDdJTbrXA1/3OaesGBAO3sI=';
+
+const TEXT = `; test scenario
+server:
+	trust-anchor: "example.com. 3600 IN DS 2854 3 1 46e4ffc6e9a4793b488954bd3f0cc6af0dfb201b"
+	val-override-date: "-1"
+stub-zone:
+	name: "."
+	stub-addr: 10.0.0.1 # root
+CONFIG_END
+SCENARIO_BEGIN harness test
+RANGE_BEGIN 0 100
+	ADDRESS 10.0.0.1
+ENTRY_BEGIN
+MATCH opcode subdomain
+ADJUST copy_id copy_query
+REPLY QR NOERROR
+SECTION QUESTION
+com. IN NS
+SECTION AUTHORITY
+com. IN NS a.gtld.net.
+SECTION ADDITIONAL
+a.gtld.net. IN A 10.0.0.2
+ENTRY_END
+RANGE_END
+RANGE_BEGIN 0 100
+	ADDRESS 10.0.0.2
+ENTRY_BEGIN
+MATCH opcode subdomain
+ADJUST copy_id copy_query
+REPLY QR NOERROR
+SECTION QUESTION
+example.com. IN NS
+SECTION AUTHORITY
+example.com. IN NS ns.example.com.
+example.com. IN DS 2854 3 1 46e4ffc6e9a4793b488954bd3f0cc6af0dfb201b
+example.com. 3600 IN RRSIG DS 3 2 3600 20070926134150 20070829134150 1 com. ${SIG}
+SECTION ADDITIONAL
+ns.example.com. IN A 10.0.0.3
+ENTRY_END
+RANGE_END
+RANGE_BEGIN 0 100
+	ADDRESS 10.0.0.3
+ENTRY_BEGIN
+MATCH opcode qtype qname
+REPLY QR AA NOERROR
+SECTION QUESTION
+www.example.com. IN A
+SECTION ANSWER
+www.example.com. IN A 10.20.30.40
+www.example.com. IN CNAME other.example.com.
+www.example.com. 3600 IN RRSIG A 3 3 3600 20070926134150 20070829134150 2854 example.com. ${SIG}
+ENTRY_END
+ENTRY_BEGIN
+MATCH opcode qtype qname
+REPLY QR AA NOERROR
+SECTION QUESTION
+alias.example.com. IN A
+SECTION ANSWER
+alias.example.com. IN CNAME www.example.com.
+ENTRY_END
+ENTRY_BEGIN
+MATCH opcode qtype qname
+REPLY QR AA NOERROR
+SECTION QUESTION
+bad.example.com. IN A
+SECTION ANSWER
+; an empty signature, and base64 without padding
+bad.example.com. 3600 IN RRSIG A 3 3 3600 20070926134150 20070829134150 2854 example.com.
+bad.example.com. 3600 IN RRSIG A 3 3 3600 20070926134150 20070829134150 2854 example.com. AAAAAA
+ENTRY_END
+RANGE_END
+STEP 1 QUERY
+ENTRY_BEGIN
+REPLY RD DO
+SECTION QUESTION
+alias.example.com. IN A
+ENTRY_END
+STEP 10 CHECK_ANSWER
+ENTRY_BEGIN
+MATCH all ede=9
+REPLY QR RD RA AD DO NOERROR
+SECTION QUESTION
+alias.example.com. IN A
+ENTRY_END
+STEP 11 TIME_PASSES ELAPSE 10
+SCENARIO_END
+`;
+
+const n = (s: string) => nameFromText(s);
+const rrsText = (msg: Message, section: 'answer' | 'authority') =>
+  msg[section].map((rr) => `${nameToText(rr.name)} ${typeToText(rr.type)} ${rdataToText(rr.type, rr.rdata)}`);
+
+describe('rpl reader', () => {
+  const sc = parseRpl(TEXT, 'test.rpl');
+
+  it('reads the config block', () => {
+    expect(sc.config.trustAnchors).toEqual(['example.com. 3600 IN DS 2854 3 1 46e4ffc6e9a4793b488954bd3f0cc6af0dfb201b']);
+    expect(sc.config.valOverrideDate).toBe('-1');
+    expect([...sc.config.stubZones.values()].map((z) => [nameToText(z.zone), z.addresses])).toEqual([['.', ['10.0.0.1']]]);
+    expect(sc.config.forwardZones.size).toBe(0);
+  });
+
+  it('reads ranges, entries and steps', () => {
+    expect(sc.title).toBe('harness test');
+    expect(sc.ranges.map((r) => r.addresses)).toEqual([['10.0.0.1'], ['10.0.0.2'], ['10.0.0.3']]);
+    const e = sc.ranges[1]!.entries[0]!;
+    expect([...e.match]).toEqual(['opcode', 'subdomain']);
+    expect([...e.adjust]).toEqual(['copy_id', 'copy_query']);
+    expect(e.authority.map((rr) => typeToText(rr.type))).toEqual(['NS', 'DS', 'RRSIG']);
+    expect(sc.steps.map((s) => `${s.step} ${s.kind}`)).toEqual(['1 QUERY', '10 CHECK_ANSWER', '11 TIME_PASSES']);
+    const check = sc.steps[1]!;
+    expect('entry' in check && check.entry.ede).toBe(9);
+    expect('entry' in check && [...check.entry.flags]).toEqual(['QR', 'RD', 'RA', 'AD', 'DO']);
+  });
+
+  it('accepts an RRSIG with an empty signature and base64 without padding', () => {
+    const [empty, unpadded] = sc.ranges[2]!.entries[2]!.answer;
+    // 18 fixed octets + signer example.com. (13) + signature
+    expect(empty!.rdata.length).toBe(18 + 13);
+    expect(unpadded!.rdata.length).toBe(18 + 13 + 4);
+  });
+
+  it('reports the line of bad input', () => {
+    const bad = TEXT.replace('www.example.com. IN A 10.20.30.40', 'www.example.com. IN A 10.20.30');
+    expect(() => parseRpl(bad, 'bad.rpl')).toThrow(RplError);
+    const line = TEXT.split('\n').indexOf('www.example.com. IN A 10.20.30.40') + 1;
+    expect(() => parseRpl(bad, 'bad.rpl')).toThrow(`bad.rpl line ${line}: bad record`);
+    expect(() => parseRpl('server:\n', 'x.rpl')).toThrow(/no CONFIG_END/);
+  });
+
+  it('picks a time inside every RRSIG window for val-override-date -1', () => {
+    const t = scenarioTime(sc);
+    expect(t).toBeGreaterThan(parseOverrideDate('20070829134150')!);
+    expect(t).toBeLessThan(parseOverrideDate('20070926134150')!);
+    expect(parseOverrideDate('20070916134226')).toBe(Date.UTC(2007, 8, 16, 13, 42, 26) / 1000);
+  });
+});
+
+describe('replay resolver', () => {
+  it('follows referrals from the root hint and chases a CNAME, dropping data beside the CNAME it follows', async () => {
+    const r = new ReplayResolver(parseRpl(TEXT, 'test.rpl'));
+    r.step = 1;
+    const msg = await r.query(n('alias.example.com.'), RRType.A);
+    expect(msg.rcode).toBe(0);
+    expect(msg.flags.cd && msg.edns?.dnssecOk).toBe(true);
+    expect(rrsText(msg, 'answer')).toEqual([
+      'alias.example.com. CNAME www.example.com.',
+      'www.example.com. A 10.20.30.40',
+      `www.example.com. RRSIG A 3 3 3600 20070926134150 20070829134150 2854 example.com. ${SIG}`,
+    ]);
+    expect(r.log.map((l) => l.server)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.3']);
+  });
+
+  it('answers a DS query from the parent referral, at the parent side of the cut', async () => {
+    const r = new ReplayResolver(parseRpl(TEXT, 'test.rpl'));
+    const msg = await r.query(n('example.com.'), RRType.DS);
+    expect(rrsText(msg, 'answer').map((t) => t.split(' ').slice(0, 2).join(' '))).toEqual(['example.com. DS', 'example.com. RRSIG']);
+    expect(r.log.map((l) => l.server)).toEqual(['10.0.0.1', '10.0.0.2']);
+  });
+
+  it('answers NODATA without records for a DS query below a known cut that no server answers', async () => {
+    const r = new ReplayResolver(parseRpl(TEXT, 'test.rpl'));
+    await r.query(n('www.example.com.'), RRType.A);
+    const msg = await r.query(n('www.example.com.'), RRType.DS);
+    expect(msg.rcode).toBe(0);
+    expect(msg.answer.length + msg.authority.length).toBe(0);
+    expect(r.synthesized).toEqual(['www.example.com. DS: empty NODATA (no entry at the servers of example.com.)']);
+  });
+
+  it('answers SERVFAIL when no server has an entry, and says so', async () => {
+    const r = new ReplayResolver(parseRpl(TEXT, 'test.rpl'));
+    const msg = await r.query(n('nothere.example.com.'), RRType.A);
+    expect(msg.rcode).toBe(2);
+    expect(r.unanswered).toEqual([expect.stringMatching(/^nothere\.example\.com\. A: no entry/)]);
+  });
+
+  it('finds the end of CNAME and DNAME chains', () => {
+    const sc = parseRpl(TEXT, 'test.rpl');
+    const answer = sc.ranges[2]!.entries[1]!.answer;
+    expect(nameToText(chainEnd(answer, n('alias.example.com.'), RRType.A).name)).toBe('www.example.com.');
+    expect(chainEnd(answer, n('alias.example.com.'), RRType.A).complete).toBe(false);
+    expect(chainEnd(answer, n('alias.example.com.'), RRType.CNAME).complete).toBe(true);
+  });
+});

@@ -41,6 +41,8 @@ export function headerWindow(text: string): { inception: number; expiration: num
   if (inc && exp) return { inception: timeFromText(inc[1]!), expiration: timeFromText(exp[1]!) };
   const span = /window[^:]*:\s*(\d+)\s*\.\.\s*(\d+)/i.exec(h);
   if (span) return { inception: Number(span[1]), expiration: Number(span[2]) };
+  const iso = /window[^:]*:\s*(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)\s*\.\.\s*(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)/i.exec(h);
+  if (iso) return { inception: Date.parse(iso[1]!) / 1000, expiration: Date.parse(iso[2]!) / 1000 };
   throw new Error('the vector header states no validation window');
 }
 

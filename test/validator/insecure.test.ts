@@ -10,6 +10,7 @@
  *    one, so the DS RRset is signed here with the RFC 6605 §6.1 key (see
  *    test/support/signed-zone.ts); a DS set that merely fails to verify
  *    stays bogus.
+ *  - NSEC3 iteration counts above MAX_NSEC3_ITERATIONS (RFC 9276 §3.2: insecure, EDE 27).
  */
 import { describe, expect, it } from 'vitest';
 import { createValidator } from '../../src/validator/validator.js';
@@ -20,6 +21,10 @@ import type { RR } from '../../src/wire/message.js';
 import { nameEquals } from '../../src/wire/name.js';
 import { RRType } from '../../src/wire/rrtype.js';
 import { EDE } from '../../src/types.js';
+import { MAX_NSEC3_ITERATIONS } from '../../src/dnssec/limits.js';
+import { nsec3Hash } from '../../src/crypto/index.js';
+import { base32hexEncode } from '../../src/dnssec/base32hex.js';
+import { nameToCanonicalWire } from '../../src/wire/name.js';
 import { RecordPool, readShared } from '../support/record-pool.js';
 import { anchorsFrom, makeMessage, n, rfcZone, rrsetWithSigs, sectionedMessage } from '../support/vectors.js';
 import { rfc6605Zone } from '../support/signed-zone.js';
@@ -132,5 +137,42 @@ describe('a trust anchor with only unsupported digests (RFC 4035 §5, RFC 6840 �
     const anchor = anchorsFrom([`example.net. IN DS 55648 13 99 ${'ab'.repeat(32)}`], 'test anchor');
     const res = await validate(new RecordPool(zone.apex), anchor, zone.now, 'example.net.', 'SOA');
     expectInsecure(res, 'example.net.');
+  });
+});
+
+/**
+ * RFC 9276 §3.2: a validator may treat NSEC3 records with more iterations
+ * than it accepts as insecure (EDE 27). example.net. is given a one-record
+ * NSEC3 chain (the apex hash pointing to itself: it matches the apex and
+ * covers every other hash), signed with the RFC 6605 key.
+ */
+describe(`NSEC3 iterations above MAX_NSEC3_ITERATIONS (${MAX_NSEC3_ITERATIONS}) → insecure (RFC 9276 §3.2)`, () => {
+  const zone = rfc6605Zone();
+  function nsec3Pool(iterations: number): RecordPool {
+    const h = base32hexEncode(nsec3Hash(nameToCanonicalWire(n('example.net')), new Uint8Array(0), iterations)).toLowerCase();
+    const nsec3 = rr(`${h}.example.net.`, 'NSEC3', `1 0 ${iterations} - ${h.toUpperCase()} NS SOA RRSIG DNSKEY NSEC3PARAM`, 300);
+    return new RecordPool([...zone.apex, ...zone.sign([nsec3, rr('example.net.', 'NS', 'ns.example.net.')])]);
+  }
+  for (const [label, name, type] of [
+    ['NXDOMAIN', 'nope.example.net.', 'A'],
+    ['NODATA', 'example.net.', 'TXT'],
+  ] as const) {
+    it(`${label} with ${MAX_NSEC3_ITERATIONS} iterations: secure`, async () => {
+      const res = await validate(nsec3Pool(MAX_NSEC3_ITERATIONS), zone.dsAnchors, zone.now, name, type);
+      expect(res.status, JSON.stringify(res.reasons)).toBe('secure');
+    });
+    it(`${label} with ${MAX_NSEC3_ITERATIONS + 1} iterations: insecure, EDE 27, zone example.net.`, async () => {
+      const res = await validate(nsec3Pool(MAX_NSEC3_ITERATIONS + 1), zone.dsAnchors, zone.now, name, type);
+      expect(res.status, JSON.stringify(res.reasons)).toBe('insecure');
+      expect(res.reasons.some((r) => r.ede === EDE.UNSUPPORTED_NSEC3_ITERATIONS && r.zone === 'example.net.'), JSON.stringify(res.reasons)).toBe(true);
+    });
+  }
+  it('a broken RRSIG on the high-iteration NSEC3 is still bogus (the signature is checked first)', async () => {
+    const pool = nsec3Pool(MAX_NSEC3_ITERATIONS + 1);
+    const broken = new RecordPool(
+      pool.records.map((r) => (r.type === RRType.RRSIG && r.rdata[1] === RRType.NSEC3 ? { ...r, rdata: r.rdata.map((b, i, a) => (i === a.length - 1 ? b ^ 1 : b)) } : r)),
+    );
+    const res = await validate(broken, zone.dsAnchors, zone.now, 'nope.example.net.', 'A');
+    expect(res.status, JSON.stringify(res.reasons)).toBe('bogus');
   });
 });

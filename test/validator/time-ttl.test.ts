@@ -99,6 +99,24 @@ describe('TTL capped by the RRSIG original TTL (RFC 4035 §5.3.3)', () => {
   });
 });
 
+describe('negative answers (RFC 2308 §5, RFC 9077 §3)', () => {
+  it('NODATA and NXDOMAIN live min(SOA TTL, SOA MINIMUM): SOA TTL 3600, MINIMUM 300 → at most 300', async () => {
+    const zone = rfc6605Zone();
+    const nsec = rr('example.net.', 'NSEC', 'example.net. NS SOA RRSIG NSEC DNSKEY', 3600);
+    const pool = new RecordPool([...zone.apex, ...zone.sign([nsec, rr('example.net.', 'NS', 'ns.example.net.')])]);
+    for (const [name, type, rcode] of [
+      ['example.net.', 'TXT', 'NOERROR'],
+      ['nope.example.net.', 'TXT', 'NXDOMAIN'],
+    ] as const) {
+      const res = await validateAt(pool, zone.dsAnchors, zone.now, name, type);
+      expect(res.status, JSON.stringify(res.reasons)).toBe('secure');
+      expect(res.rcode).toBe(rcode);
+      expect(res.ttl).toBeGreaterThan(0);
+      expect(res.ttl).toBeLessThanOrEqual(300);
+    }
+  });
+});
+
 describe('cached keys do not outlive their signatures', () => {
   it('the DNSKEY RRSIG expires before the answer RRSIG: one validator, later question → expired, not a stale secure', async () => {
     const zone = rfc6605Zone();

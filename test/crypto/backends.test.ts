@@ -67,6 +67,7 @@ function ed(algorithm: number, type: 'ed25519' | 'ed448'): GeneratedCase {
 
 const CASES: GeneratedCase[] = [
   rsa(5, 1024, 'sha1'),
+  rsa(5, 4096, 'sha1'),
   rsa(7, 2048, 'sha1'),
   rsa(8, 1024, 'sha256'),
   rsa(8, 2048, 'sha256'),

@@ -143,7 +143,8 @@ export async function runScenario(sc: RplScenario): Promise<ScenarioOutcome> {
   const now = scenarioTime(sc);
   const validator = createValidator({
     source: resolver,
-    trustAnchors: parseAnchorText(sc.config.trustAnchors.join('\n'), `${sc.file} trust-anchor`),
+    // No trust-anchor line (val_adcopy.rpl): no anchors, everything is insecure.
+    trustAnchors: sc.config.trustAnchors.length ? parseAnchorText(sc.config.trustAnchors.join('\n'), `${sc.file} trust-anchor`) : [],
     clock: () => now,
     crypto: { legacyAlgorithms: true },
     prefetch: false,

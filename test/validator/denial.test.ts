@@ -1,0 +1,91 @@
+/**
+ * Denial of existence through the whole validator (RFC 4035 §5.4, RFC 6840
+ * §4.1, §4.3), on the RFC 4035 Appendix A zone as served by the record
+ * pool (every NSEC of the zone in the authority section), plus a small NSEC
+ * zone signed with the RFC 6605 key for the CNAME-bit case.
+ */
+import { describe, expect, it } from 'vitest';
+import { createValidator } from '../../src/validator/validator.js';
+import type { ResponseSource } from '../../src/validator/context.js';
+import type { TrustAnchor } from '../../src/dnssec/anchors.js';
+import { RRType, Rcode } from '../../src/wire/rrtype.js';
+import { RecordPool } from '../support/record-pool.js';
+import { makeMessage, n, rfcZone, rrsetWithSigs } from '../support/vectors.js';
+import { rfc6605Zone } from '../support/signed-zone.js';
+import { rr } from '../support/signer.js';
+
+const z = rfcZone('rfc4035-A-signed-zone.zone');
+const records = z.pool().records;
+const soa = rrsetWithSigs(records, n('example'), RRType.SOA);
+const nsecAt = (owner: string) => rrsetWithSigs(records, n(owner), RRType.NSEC);
+
+function validate(source: ResponseSource, name: string, type: string, anchors: readonly TrustAnchor[] = z.dsAnchors, now = z.now) {
+  return createValidator({ source, trustAnchors: anchors, clock: () => now, prefetch: false }).validate(name, type);
+}
+
+describe('secure denials derived from the Appendix A NSEC chain', () => {
+  it('NXDOMAIN after the last name: the last NSEC (xx.example → example.) wraps to the apex', async () => {
+    const res = await validate(z.pool(), 'zzz.example.', 'A');
+    expect(res.status, JSON.stringify(res.reasons)).toBe('secure');
+    expect(res.rcode).toBe('NXDOMAIN');
+  });
+
+  it('NODATA at an empty non-terminal (y.w.example: x.y.w.example exists below it)', async () => {
+    const res = await validate(z.pool(), 'y.w.example.', 'A');
+    expect(res.status, JSON.stringify(res.reasons)).toBe('secure');
+    expect(res.rcode).toBe('NOERROR');
+    expect(res.records).toEqual([]);
+  });
+
+  it('NODATA for a type missing from an existing name (ai.example MX)', async () => {
+    const res = await validate(z.pool(), 'ai.example.', 'MX');
+    expect(res.status, JSON.stringify(res.reasons)).toBe('secure');
+    expect(res.records).toEqual([]);
+  });
+});
+
+/**
+ * RFC 6840 §4.1: an NSEC at a delegation point (NS set, SOA clear) is the
+ * parent's; it proves nothing about names below the cut, nor about types
+ * other than DS at the cut. Signed and valid, it still makes no secure denial.
+ */
+describe('the parent-side NSEC of a delegation proves nothing below the cut (RFC 6840 §4.1)', () => {
+  for (const child of ['a.example', 'b.example']) {
+    it(`NXDOMAIN for foo.${child} from the NSEC at ${child}: not secure`, async () => {
+      const q = n(`foo.${child}`);
+      const pool = z.pool();
+      pool.fix(q, RRType.A, makeMessage(q, RRType.A, { rcode: Rcode.NXDOMAIN, authority: [...soa, ...nsecAt(child), ...nsecAt('example')] }));
+      const res = await validate(pool, `foo.${child}.`, 'A');
+      expect(res.status).not.toBe('secure');
+      expect(res.reasons.length).toBeGreaterThan(0);
+    });
+
+    it(`NODATA for ${child} A from the NSEC at ${child}: not secure`, async () => {
+      const q = n(child);
+      const pool = z.pool();
+      pool.fix(q, RRType.A, makeMessage(q, RRType.A, { authority: [...soa, ...nsecAt(child)] }));
+      const res = await validate(pool, `${child}.`, 'A');
+      expect(res.status).not.toBe('secure');
+      expect(res.reasons.length).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('an NSEC that lists CNAME does not prove NODATA for other types (RFC 4035 §5.4, RFC 6840 §4.3)', () => {
+  it('NODATA for alias.example.net A with the NSEC at alias.example.net showing CNAME: bogus', async () => {
+    const zone = rfc6605Zone();
+    const signed = zone.sign([
+      rr('example.net.', 'NSEC', 'alias.example.net. NS SOA RRSIG NSEC DNSKEY'),
+      rr('alias.example.net.', 'NSEC', 'example.net. CNAME RRSIG NSEC'),
+      rr('example.net.', 'NS', 'ns.example.net.'),
+      rr('alias.example.net.', 'CNAME', 'elsewhere.example.org.'),
+    ]);
+    const isType = (t: number) => (r: (typeof signed)[number]) => r.type === t || (r.type === RRType.RRSIG && r.rdata[1] === t);
+    const pool = new RecordPool([...zone.apex, ...signed]);
+    const q = n('alias.example.net');
+    pool.fix(q, RRType.A, makeMessage(q, RRType.A, { authority: [...zone.apex.filter(isType(RRType.SOA)), ...signed.filter(isType(RRType.NSEC))] }));
+    const res = await validate(pool, 'alias.example.net.', 'A', zone.dsAnchors, zone.now);
+    expect(res.status).toBe('bogus');
+    expect(res.reasons[0]?.zone).toBe('example.net.');
+  });
+});

@@ -38,3 +38,9 @@ export { verifySignature, dsDigest, nsec3Hash, type CryptoOptions, type Backend 
 
 export { createUpstream, type UpstreamOptions } from './resolver/upstream.js';
 export { TransportError, type ServerAddress, type Protocol, type Transport } from './resolver/transport.js';
+export {
+  createNetworkSource,
+  type NetworkSource,
+  type NetworkSourceOptions,
+} from './resolver/network-source.js';
+export { ResponseCache, createResponseCache, cacheableTtl, type ResponseCacheOptions } from './resolver/cache.js';

@@ -241,24 +241,8 @@ export class AnswerValidator {
           return done();
         }
       }
-      if (qtype !== RRType.CNAME) {
-        const cname = findRRset(sets.answer, name, RRType.CNAME);
-        if (cname) {
-          const link = await this.positive(cname, sets, 'cname');
-          links.push(link);
-          const next = cnameTarget(cname);
-          if (!next || cname.rrs.length !== 1) {
-            return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `malformed CNAME RRset at ${nameToText(name)}`)], ttl: 0, rrsets: [] });
-          }
-          if (visited.has(nameKey(next))) {
-            return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `CNAME loop at ${nameToText(next)}`)], ttl: 0, rrsets: [] });
-          }
-          visited.add(nameKey(next));
-          name = next;
-          msg = await this.continueChain(msg, sets, name, qtype);
-          continue;
-        }
-      }
+      // A DNAME above the name comes first: the CNAME a server synthesises
+      // from it is unsigned and is checked against the DNAME (RFC 6672 §3.2, §5.3.3).
       if (qtype !== RRType.DNAME) {
         const dname = sets.answer.find((s) => s.type === RRType.DNAME && isStrictSubdomain(name, s.name));
         if (dname) {
@@ -287,6 +271,24 @@ export class AnswerValidator {
           }
           visited.add(nameKey(synthesized));
           name = synthesized;
+          msg = await this.continueChain(msg, sets, name, qtype);
+          continue;
+        }
+      }
+      if (qtype !== RRType.CNAME) {
+        const cname = findRRset(sets.answer, name, RRType.CNAME);
+        if (cname) {
+          const link = await this.positive(cname, sets, 'cname');
+          links.push(link);
+          const next = cnameTarget(cname);
+          if (!next || cname.rrs.length !== 1) {
+            return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `malformed CNAME RRset at ${nameToText(name)}`)], ttl: 0, rrsets: [] });
+          }
+          if (visited.has(nameKey(next))) {
+            return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `CNAME loop at ${nameToText(next)}`)], ttl: 0, rrsets: [] });
+          }
+          visited.add(nameKey(next));
+          name = next;
           msg = await this.continueChain(msg, sets, name, qtype);
           continue;
         }

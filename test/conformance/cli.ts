@@ -55,7 +55,8 @@ async function main(): Promise<number> {
     console.log(`\nEDE mismatches (bogus as expected, different EDE code; not counted as failures):`);
     for (const l of ede) console.log(`  ${l}`);
   }
-  console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`\n${files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   return failed > 0 ? 1 : 0;
 }
 

@@ -1,10 +1,12 @@
 /**
- * Minimal DER (ITU-T X.690 §10) encoder for the one structure node:crypto needs from us: SubjectPublicKeyInfo
- * (RFC 5280 §4.1.2.7) for RSA (RFC 3279 §2.3.1), DSA (§2.3.2), EC (RFC 5480 §2) and EdDSA (RFC 8410 §4).
- * Definite lengths, unsigned INTEGERs only.
+ * Minimal DER (ITU-T X.690 §10) encoder for the key structures node:crypto imports from us: RSAPublicKey
+ * (RFC 8017 §A.1.1) and the DSA SubjectPublicKeyInfo (RFC 3279 §2.3.2). Definite lengths, unsigned INTEGERs only.
  *
- * Why SPKI DER and not JWK: RSA KeyObjects imported from JWK verify ~1.5% slower than the same key imported from
- * SPKI (P-256 ~0.7%, Ed25519 no difference), measured with interleaved A/B runs on Node 20.20.2.
+ * Import formats were chosen by measurement (Node 20.20.2, createPublicKey per second): RSA-2048 PKCS#1 DER
+ * 309 k/s, JWK 212 k/s, SPKI DER 7.4 k/s (OpenSSL 3's decoder framework); P-256 JWK 11.3 k/s vs SPKI 6.2 k/s;
+ * Ed25519 JWK 131 k/s vs SPKI 10 k/s. So RSA uses PKCS#1 DER, EC and EdDSA use JWK (node-backend.ts), and only
+ * DSA, which has no JWK form, goes through SPKI. (SPKI-imported RSA keys verify ~1.4% faster, which would take
+ * ~300 verifies per key to repay the import cost.)
  */
 import { concatBytes } from './_bytes.js';
 
@@ -38,45 +40,16 @@ export function derBitString(content: Uint8Array): Uint8Array {
   return derTlv(0x03, concatBytes(Uint8Array.of(0), content));
 }
 
-const NULL = Uint8Array.of(0x05, 0x00);
 /** 1.2.840.10040.4.1 id-dsa (RFC 3279 §2.3.2). */
 const OID_ID_DSA = Uint8Array.of(0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01);
-/** 1.2.840.113549.1.1.1 rsaEncryption (RFC 3279 §2.3.1). */
-const OID_RSA_ENCRYPTION = Uint8Array.of(0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01);
-/** 1.2.840.10045.2.1 id-ecPublicKey (RFC 5480 §2.1.1). */
-const OID_EC_PUBLIC_KEY = Uint8Array.of(0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01);
-/** 1.2.840.10045.3.1.7 secp256r1 and 1.3.132.0.34 secp384r1 (RFC 5480 §2.1.1.1). */
-const OID_CURVE = {
-  'P-256': Uint8Array.of(0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07),
-  'P-384': Uint8Array.of(0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22),
-} as const;
-/** 1.3.101.112 id-Ed25519 and 1.3.101.113 id-Ed448 (RFC 8410 §3), no parameters. */
-const OID_EDDSA = {
-  Ed25519: Uint8Array.of(0x06, 0x03, 0x2b, 0x65, 0x70),
-  Ed448: Uint8Array.of(0x06, 0x03, 0x2b, 0x65, 0x71),
-} as const;
 
-function spki(algorithmIdentifier: Uint8Array, subjectPublicKey: Uint8Array): Uint8Array {
-  return derSequence(algorithmIdentifier, derBitString(subjectPublicKey));
+/** RFC 8017 §A.1.1: RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (node's 'pkcs1' type). */
+export function rsaPublicKeyDer(modulus: Uint8Array, exponent: Uint8Array): Uint8Array {
+  return derSequence(derUnsignedInteger(modulus), derUnsignedInteger(exponent));
 }
 
-/** RFC 3279 §2.3.1: RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }. */
-export function rsaSpki(modulus: Uint8Array, exponent: Uint8Array): Uint8Array {
-  return spki(derSequence(OID_RSA_ENCRYPTION, NULL), derSequence(derUnsignedInteger(modulus), derUnsignedInteger(exponent)));
-}
-
-/** RFC 3279 §2.3.2: parameters Dss-Parms { p, q, g }, key INTEGER y. */
+/** RFC 3279 §2.3.2: SubjectPublicKeyInfo with id-dsa, parameters Dss-Parms { p, q, g }, key INTEGER y. */
 export function dsaSpki(p: Uint8Array, q: Uint8Array, g: Uint8Array, y: Uint8Array): Uint8Array {
   const params = derSequence(derUnsignedInteger(p), derUnsignedInteger(q), derUnsignedInteger(g));
-  return spki(derSequence(OID_ID_DSA, params), derUnsignedInteger(y));
-}
-
-/** RFC 5480 §2: named curve, key = uncompressed point 0x04 | x | y (SEC 1 §2.3.3). */
-export function ecSpki(curve: keyof typeof OID_CURVE, x: Uint8Array, y: Uint8Array): Uint8Array {
-  return spki(derSequence(OID_EC_PUBLIC_KEY, OID_CURVE[curve]), concatBytes(Uint8Array.of(0x04), x, y));
-}
-
-/** RFC 8410 §4: the raw RFC 8032 public key. */
-export function eddsaSpki(curve: keyof typeof OID_EDDSA, key: Uint8Array): Uint8Array {
-  return spki(derSequence(OID_EDDSA[curve]), key);
+  return derSequence(derSequence(OID_ID_DSA, params), derBitString(derUnsignedInteger(y)));
 }

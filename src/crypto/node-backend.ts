@@ -13,7 +13,7 @@ import type { KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import { ALGORITHM } from './algorithms.js';
-import { ecSpki, eddsaSpki, rsaSpki } from './_der.js';
+import { rsaPublicKeyDer } from './_der.js';
 import { dsaSignatureForm, parseDsaPublicKey } from './dsa.js';
 import { isUsableEddsaKey, nobleVerifier } from './noble-backend.js';
 import { nodeCrypto, type NodeCrypto } from './_node.js';
@@ -33,10 +33,23 @@ function lazyPureVerifier(algorithm: number, key: Uint8Array): Verifier {
   };
 }
 
-/** SubjectPublicKeyInfo DER → KeyObject (see _der.ts for why not JWK); undefined when OpenSSL rejects it. */
-function importSpki(crypto: NodeCrypto, der: Uint8Array): KeyObject | undefined {
+/** DER (PKCS#1 RSAPublicKey or SPKI) → KeyObject; undefined when OpenSSL rejects it. Format choice: _der.ts. */
+function importDer(crypto: NodeCrypto, der: Uint8Array, type: 'pkcs1' | 'spki'): KeyObject | undefined {
   try {
-    return crypto.createPublicKey({ key: Buffer.from(der.buffer, der.byteOffset, der.length), format: 'der', type: 'spki' });
+    return crypto.createPublicKey({ key: Buffer.from(der.buffer, der.byteOffset, der.length), format: 'der', type });
+  } catch {
+    return undefined;
+  }
+}
+
+function base64Url(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64url');
+}
+
+/** JWK (RFC 7517/7518) → KeyObject; undefined when OpenSSL rejects it (e.g. an EC point not on the curve). */
+function importJwk(crypto: NodeCrypto, jwk: Record<string, string>): KeyObject | undefined {
+  try {
+    return crypto.createPublicKey({ key: jwk, format: 'jwk' });
   } catch {
     return undefined;
   }
@@ -46,7 +59,7 @@ function rsaVerifier(crypto: NodeCrypto, algorithm: number, key: Uint8Array): Ve
   const parsed = parseRsaPublicKey(algorithm, key);
   const hash = rsaHashFor(algorithm);
   if (parsed === undefined || hash === undefined) return 'bad-key';
-  const keyObject = importSpki(crypto, rsaSpki(parsed.modulus, parsed.exponent));
+  const keyObject = importDer(crypto, rsaPublicKeyDer(parsed.modulus, parsed.exponent), 'pkcs1');
   if (keyObject === undefined) return 'bad-key';
   const k = parsed.modulus.length;
   const fallback = lazyPureVerifier(algorithm, key);
@@ -72,7 +85,8 @@ function ecdsaVerifier(
   // RFC 6605 §4: key x | y, signature r | s.
   if (key.length !== 2 * size) return 'bad-key';
   // createPublicKey rejects points not on the curve.
-  const keyObject = importSpki(crypto, ecSpki(crv, key.subarray(0, size), key.subarray(size)));
+  // RFC 7518 §6.2.1: x and y, each the full coordinate length.
+  const keyObject = importJwk(crypto, { kty: 'EC', crv, x: base64Url(key.subarray(0, size)), y: base64Url(key.subarray(size)) });
   if (keyObject === undefined) return 'bad-key';
   const hash = crv === 'P-256' ? 'sha256' : 'sha384';
   // r | s is IEEE P1363 form; no DER conversion needed.
@@ -95,7 +109,8 @@ function eddsaVerifier(crypto: NodeCrypto, algorithm: number, crv: 'Ed25519' | '
   if (key.length !== keyLength) return 'bad-key';
   // OpenSSL does not decode the point at import: the same key check as the pure backend, once per key.
   if (!isUsableEddsaKey(crv === 'Ed25519' ? ed25519 : ed448, key)) return 'bad-key';
-  const keyObject = importSpki(crypto, eddsaSpki(crv, key));
+  // RFC 8037 §2: OKP key, x = the RFC 8032 encoding.
+  const keyObject = importJwk(crypto, { kty: 'OKP', crv, x: base64Url(key) });
   if (keyObject === undefined) return 'bad-key';
   const fallback = lazyPureVerifier(algorithm, key);
   return (data, signature) => {
@@ -111,7 +126,7 @@ function eddsaVerifier(crypto: NodeCrypto, algorithm: number, crv: 'Ed25519' | '
 function dsaVerifier(crypto: NodeCrypto, key: Uint8Array): VerifierOrFailure {
   const parsed = parseDsaPublicKey(key);
   if (parsed === undefined) return 'bad-key';
-  const keyObject = importSpki(crypto, parsed.spki);
+  const keyObject = importDer(crypto, parsed.spki, 'spki');
   if (keyObject === undefined) return 'bad-key';
   const p1363Key = { key: keyObject, dsaEncoding: 'ieee-p1363' as const };
   const derKey = { key: keyObject, dsaEncoding: 'der' as const };

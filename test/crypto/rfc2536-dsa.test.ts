@@ -5,6 +5,7 @@
  */
 import * as crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { parseDsaPublicKey } from '../../src/crypto/dsa.js';
 import { verifySignature } from '../../src/crypto/index.js';
 import { flipBit } from './_helpers.js';
 
@@ -64,6 +65,11 @@ describe('DSA (RFC 2536) with legacyAlgorithms', () => {
     expect(key[0]).toBe(8);
     expect(key.length).toBe(1 + 20 + 3 * 128);
     expect(rfcSig.length).toBe(41);
+  });
+
+  it('the SubjectPublicKeyInfo rebuilt from the DNSKEY is byte-identical to OpenSSL\'s', () => {
+    const expected = Buffer.from(publicKey.export({ format: 'der', type: 'spki' })).toString('hex');
+    expect(Buffer.from(parseDsaPublicKey(key)!.spki).toString('hex')).toBe(expected);
   });
 
   it.each([3, 6])('algorithm %i: RFC 2536 §3 signature (T | R | S) is valid', (alg) => {

@@ -159,6 +159,32 @@ describe('signed example.net: DNAME (RFC 6672), secure → insecure, chain bound
     expect(res.reasons.some((r) => r.zone === child)).toBe(true);
   });
 
+  it('a signed CNAME to a name that does not exist: secure NXDOMAIN with the CNAME (RFC 6604)', async () => {
+    const isType = (t: number) => (r: RR) => r.type === t || (r.type === RRType.RRSIG && r.rdata[1] === t);
+    const nsec = zone.sign([rr('example.net.', 'NSEC', 'alias.example.net. NS SOA RRSIG NSEC DNSKEY'), rr('alias.example.net.', 'NSEC', 'example.net. CNAME RRSIG NSEC'), rr('example.net.', 'NS', 'ns.example.net.')]);
+    const cname = zone.sign([rr('alias.example.net.', 'CNAME', 'nope.example.net.')]);
+    const pool = new RecordPool([...zone.apex, ...nsec, ...cname]);
+    pool.fix(
+      n('alias.example.net'),
+      RRType.A,
+      makeMessage(n('alias.example.net'), RRType.A, { rcode: Rcode.NXDOMAIN, answer: cname, authority: [...zone.apex.filter(isType(RRType.SOA)), ...nsec.filter(isType(RRType.NSEC))] }),
+    );
+    const res = await validate(pool, 'alias.example.net.');
+    expect(res.status, JSON.stringify(res.reasons)).toBe('secure');
+    expect(res.rcode).toBe('NXDOMAIN');
+    expect(summary(res)).toEqual(['alias.example.net. CNAME nope.example.net.']);
+  });
+
+  it('the same NXDOMAIN without the NSEC proof for the target: bogus', async () => {
+    const cname = zone.sign([rr('alias.example.net.', 'CNAME', 'nope.example.net.')]);
+    const pool = new RecordPool([...zone.apex, ...cname]);
+    const soa = zone.apex.filter((r) => r.type === RRType.SOA || (r.type === RRType.RRSIG && r.rdata[1] === RRType.SOA));
+    pool.fix(n('alias.example.net'), RRType.A, makeMessage(n('alias.example.net'), RRType.A, { rcode: Rcode.NXDOMAIN, answer: cname, authority: soa }));
+    const res = await validate(pool, 'alias.example.net.');
+    expect(res.status).toBe('bogus');
+    expect(res.records).toEqual([]);
+  });
+
   /** c0 → c1 → … → c{links}, then an A record; every RRset signed. */
   function chainPool(links: number): RecordPool {
     const records: RR[] = [];

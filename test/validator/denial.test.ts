@@ -89,3 +89,48 @@ describe('an NSEC that lists CNAME does not prove NODATA for other types (RFC 40
     expect(res.reasons[0]?.zone).toBe('example.net.');
   });
 });
+
+/**
+ * RFC 4035 §5.3.4: a wildcard expansion (RRSIG labels < owner labels) needs
+ * an NSEC proving that the name does not exist and that no closer match
+ * does: the closest encloser must be the wildcard's parent.
+ * Zone: example.net. with *.wild, b.wild and c.wild (RFC 6605 key).
+ */
+describe('wildcard expansions must be proven (RFC 4035 §5.3.4)', () => {
+  const zone = rfc6605Zone();
+  const isType = (t: number) => (r: { type: number; rdata: Uint8Array }) => r.type === t || (r.type === RRType.RRSIG && r.rdata[1] === t);
+  const signed = zone.sign([
+    rr('example.net.', 'NSEC', '*.wild.example.net. NS SOA RRSIG NSEC DNSKEY'),
+    rr('*.wild.example.net.', 'NSEC', 'b.wild.example.net. TXT RRSIG NSEC'),
+    rr('b.wild.example.net.', 'NSEC', 'c.wild.example.net. A RRSIG NSEC'),
+    rr('c.wild.example.net.', 'NSEC', 'example.net. A RRSIG NSEC'),
+    rr('example.net.', 'NS', 'ns.example.net.'),
+    rr('b.wild.example.net.', 'A', '192.0.2.1'),
+    rr('c.wild.example.net.', 'A', '192.0.2.2'),
+  ]);
+  const wildTxt = rr('*.wild.example.net.', 'TXT', '"wild"');
+  const wildSig = zone.sigFor([wildTxt]);
+  /** The wildcard TXT expanded at `qname`, with every NSEC of the zone in the authority section. */
+  function expanded(qname: string) {
+    const pool = new RecordPool([...zone.apex, ...signed, wildTxt, wildSig]);
+    pool.fix(n(qname), RRType.TXT, makeMessage(n(qname), RRType.TXT, { answer: [{ ...wildTxt, name: n(qname) }, { ...wildSig, name: n(qname) }], authority: signed.filter(isType(RRType.NSEC)) }));
+    return validate(pool, qname, 'TXT', zone.dsAnchors, zone.now);
+  }
+
+  it('a.wild.example.net: the NSEC *.wild → b.wild covers it, closest encloser wild.example.net: secure', async () => {
+    const res = await expanded('a.wild.example.net.');
+    expect(res.status, JSON.stringify(res.reasons)).toBe('secure');
+    expect(res.records.map((r) => r.data)).toEqual(['"wild"']);
+  });
+
+  it('a.b.wild.example.net: b.wild.example.net exists, so *.wild cannot be the source: bogus', async () => {
+    const res = await expanded('a.b.wild.example.net.');
+    expect(res.status).toBe('bogus');
+    expect(res.reasons[0]?.zone).toBe('example.net.');
+  });
+
+  it('b.wild.example.net itself exists: a "wildcard answer" for it is bogus', async () => {
+    const res = await expanded('b.wild.example.net.');
+    expect(res.status).toBe('bogus');
+  });
+});

@@ -13,6 +13,9 @@ import { RecordPool } from '../support/record-pool.js';
 import { makeMessage, n, rfcZone, rrsetWithSigs } from '../support/vectors.js';
 import { rfc6605Zone } from '../support/signed-zone.js';
 import { rr } from '../support/signer.js';
+import { nsec3Hash } from '../../src/crypto/index.js';
+import { base32hexEncode } from '../../src/dnssec/base32hex.js';
+import { nameToCanonicalWire } from '../../src/wire/name.js';
 
 const z = rfcZone('rfc4035-A-signed-zone.zone');
 const records = z.pool().records;
@@ -132,5 +135,24 @@ describe('wildcard expansions must be proven (RFC 4035 §5.3.4)', () => {
   it('b.wild.example.net itself exists: a "wildcard answer" for it is bogus', async () => {
     const res = await expanded('b.wild.example.net.');
     expect(res.status).toBe('bogus');
+  });
+});
+
+describe('NSEC3 NXDOMAIN needs the wildcard denied too (RFC 5155 §8.4)', () => {
+  it('an NSEC3 matching *.example.net: NXDOMAIN for nope.example.net is bogus', async () => {
+    const zone = rfc6605Zone();
+    const hashOf = (name: string) => base32hexEncode(nsec3Hash(nameToCanonicalWire(n(name)), new Uint8Array(0), 0)).toLowerCase();
+    const entries = [
+      { h: hashOf('example.net.'), types: 'NS SOA RRSIG DNSKEY NSEC3PARAM' },
+      { h: hashOf('*.example.net.'), types: 'TXT RRSIG' },
+    ].sort((a, b) => (a.h < b.h ? -1 : 1));
+    const chain = zone.sign(entries.map((e, i) => rr(`${e.h}.example.net.`, 'NSEC3', `1 0 0 - ${entries[(i + 1) % 2]!.h.toUpperCase()} ${e.types}`, 300)));
+    const isType = (t: number) => (r: { type: number; rdata: Uint8Array }) => r.type === t || (r.type === RRType.RRSIG && r.rdata[1] === t);
+    const pool = new RecordPool([...zone.apex, ...chain]);
+    const q = n('nope.example.net');
+    pool.fix(q, RRType.TXT, makeMessage(q, RRType.TXT, { rcode: Rcode.NXDOMAIN, authority: [...zone.apex.filter(isType(RRType.SOA)), ...chain] }));
+    const res = await validate(pool, 'nope.example.net.', 'TXT', zone.dsAnchors, zone.now);
+    expect(res.status).toBe('bogus');
+    expect(res.reasons[0]?.zone).toBe('example.net.');
   });
 });

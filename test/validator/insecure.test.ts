@@ -176,3 +176,45 @@ describe(`NSEC3 iterations above MAX_NSEC3_ITERATIONS (${MAX_NSEC3_ITERATIONS}) 
     expect(res.status, JSON.stringify(res.reasons)).toBe('bogus');
   });
 });
+
+/**
+ * RFC 5155 §8.9: an NSEC3 matching the delegation name with NS set and DS
+ * (and SOA) clear proves an insecure delegation; with DS set, or SOA set
+ * (the child's apex), it proves nothing of the kind. example.net. gets a
+ * two-record NSEC3 chain (apex, child), iterations 0, no salt.
+ */
+describe('NSEC3 matching the delegation (RFC 5155 §8.9)', () => {
+  const zone = rfc6605Zone();
+  const child = 'child.example.net.';
+  const hashOf = (name: string) => base32hexEncode(nsec3Hash(nameToCanonicalWire(n(name)), new Uint8Array(0), 0)).toLowerCase();
+  function nsec3Pool(childTypes: string): RecordPool {
+    const entries = [
+      { h: hashOf('example.net.'), types: 'NS SOA RRSIG DNSKEY NSEC3PARAM' },
+      { h: hashOf(child), types: childTypes },
+    ].sort((a, b) => (a.h < b.h ? -1 : 1));
+    const chain = entries.map((e, i) => rr(`${e.h}.example.net.`, 'NSEC3', `1 0 0 - ${entries[(i + 1) % entries.length]!.h.toUpperCase()} ${e.types}`, 300));
+    const pool = new RecordPool([
+      ...zone.apex,
+      ...zone.sign([...chain, rr('example.net.', 'NS', 'ns.example.net.')]),
+      rr(child, 'NS', 'ns.child.example.net.'),
+      rr(child, 'SOA', 'ns.child.example.net. hostmaster.child.example.net. 1 3600 300 3600000 300'),
+      rr(`www.${child}`, 'A', '192.0.2.9'),
+    ]);
+    // Names below the cut are answered by the child's own (unsigned) servers.
+    pool.fix(n(`www.${child}`), RRType.DS, makeMessage(n(`www.${child}`), RRType.DS, {}));
+    return pool;
+  }
+
+  it('NS set, DS clear → insecure, the reason names child.example.net.', async () => {
+    expectInsecure(await validate(nsec3Pool('NS'), zone.dsAnchors, zone.now, `www.${child}`, 'A'), child);
+  });
+  it('NS and DS set (the DS was stripped) → bogus', async () => {
+    const res = await validate(nsec3Pool('NS DS'), zone.dsAnchors, zone.now, `www.${child}`, 'A');
+    expect(res.status, JSON.stringify(res.reasons)).toBe('bogus');
+    expect(res.reasons[0]?.zone).toBe('example.net.');
+  });
+  it('NS and SOA set (the child apex NSEC3) → bogus', async () => {
+    const res = await validate(nsec3Pool('NS SOA'), zone.dsAnchors, zone.now, `www.${child}`, 'A');
+    expect(res.status, JSON.stringify(res.reasons)).toBe('bogus');
+  });
+});

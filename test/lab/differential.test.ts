@@ -21,7 +21,11 @@ import type { Protocol } from '../../src/resolver/transport.js';
 import { UpstreamError, type ValidationResult } from '../../src/validator/result.js';
 import { type Validator, createValidator } from '../../src/validator/validator.js';
 import type { Status } from '../../src/types.js';
-import { labUnavailableReason, loadCases, startLab, stopLab, unboundVerdict, type LabCase, type StartedLab } from './lab.js';
+import type { Message } from '../../src/wire/message.js';
+import { nameToText } from '../../src/wire/name.js';
+import { rdataToText } from '../../src/wire/presentation.js';
+import { RRType, rcodeToText, typeToText } from '../../src/wire/rrtype.js';
+import { labUnavailableReason, loadCases, queryResolver, startLab, stopLab, unboundVerdictOf, type LabCase, type StartedLab } from './lab.js';
 
 const CI = process.env['CI'] === 'true' || process.env['CI'] === '1';
 const unavailable = labUnavailableReason();
@@ -63,10 +67,21 @@ function limiter(slots: number): <T>(fn: () => Promise<T>) => Promise<T> {
 }
 
 /** Outcome of one validation: the verdict, or why there was none. */
-type Outcome = { status: Status; rcode: string; reasons: string } | { status: 'error'; error: string };
+type Outcome = { status: Status; rcode: string; reasons: string; ede: readonly number[]; records: readonly string[] } | { status: 'error'; error: string };
 
 function outcomeOf(r: ValidationResult): Outcome {
-  return { status: r.status, rcode: r.rcode, reasons: r.reasons.map((x) => `EDE ${x.ede} ${x.text}${x.zone ? ` (${x.zone})` : ''}`).join('; ') };
+  return {
+    status: r.status,
+    rcode: r.rcode,
+    reasons: r.reasons.map((x) => `EDE ${x.ede} ${x.text}${x.zone ? ` (${x.zone})` : ''}`).join('; '),
+    ede: r.reasons.map((x) => x.ede),
+    records: r.records.map((x) => `${x.name} ${x.type} ${x.data}`).sort(),
+  };
+}
+
+/** The answer section without signatures and TTLs, as `name TYPE data`: what a validated answer hands out. */
+function answerRecords(m: Message): string[] {
+  return m.answer.filter((rr) => rr.type !== RRType.RRSIG).map((rr) => `${nameToText(rr.name)} ${typeToText(rr.type)} ${rdataToText(rr.type, rr.rdata)}`).sort();
 }
 
 async function validateOutcome(v: Validator, c: LabCase): Promise<Outcome> {
@@ -80,6 +95,14 @@ async function validateOutcome(v: Validator, c: LabCase): Promise<Outcome> {
 
 function show(o: Outcome): string {
   return o.status === 'error' ? `no answer: ${o.error}` : `${o.status} ${o.rcode}${o.reasons ? ` [${o.reasons}]` : ''}`;
+}
+
+/** The parts of `validate --json` output this test reads (src/cli/format.ts toJson). */
+interface CliJson {
+  readonly status?: string;
+  readonly rcode?: string;
+  readonly records?: readonly string[];
+  readonly reasons?: readonly { ede: number; text: string }[];
 }
 
 /** Collects what the CLI writes. */
@@ -100,6 +123,8 @@ function captureIo(): CliIo & { out: () => string; err: () => string } {
 interface Row {
   readonly c: LabCase;
   readonly unbound: Status;
+  readonly unboundEde: readonly number[];
+  readonly ourEde: readonly number[];
   readonly ours: ReadonlyMap<string, string>;
 }
 
@@ -174,16 +199,23 @@ describe.skipIf(skip)('dnssec-stub against the DNSSEC lab (differential)', () =>
         `Unbound = expected on ${rows.length - unboundDiff.length}${unboundDiff.length ? ` (differs on ${unboundDiff.map((r) => r.c.name).join(', ')})` : ''}; ${Math.round((Date.now() - started) / 1000)} s`,
       ...differing.map((r) => `  ${r.c.name}: expected ${r.c.expected}; ${[...r.ours].filter(([, v]) => v !== r.c.expected).map(([k, v]) => `${k}=${v}`).join(', ')}`),
     ];
+    // Bogus reasons: Unbound's EDE (first query of a name, cases.json `ede`) and ours, for the record (not RFC-decided).
+    const withEde = rows.filter((r) => r.c.ede !== undefined);
+    const edeDiff = withEde.filter((r) => r.ourEde[0] !== r.c.ede);
+    lines.push(
+      `  EDE of bogus answers: ${withEde.length - edeDiff.length}/${withEde.length} cases give Unbound's code first` +
+        edeDiff.map((r) => `; ${r.c.name}: Unbound ${r.c.ede}, dnssec-stub ${r.ourEde.join(',')}`).join(''),
+    );
     console.log(lines.join('\n'));
   }, 60_000);
 
-  async function runCli(c: LabCase, protocol: Protocol): Promise<{ code: number; json: { status?: string; rcode?: string }; io: ReturnType<typeof captureIo> }> {
+  async function runCli(c: LabCase, protocol: Protocol): Promise<{ code: number; json: CliJson; io: ReturnType<typeof captureIo> }> {
     const io = captureIo();
     const args = ['validate', c.qname, c.qtype, ...cliTransport(protocol), '--timeout', String(TIMEOUT_MS), '--trust-anchor', lab.anchors[CLI_ANCHOR[protocol]], '--json'];
     const code = await main(args, io);
     const lines = io.out().trim().split('\n');
     expect(lines, `${c.name} CLI ${protocol}: --json prints exactly one line\n${io.out()}${io.err()}`).toHaveLength(1);
-    return { code, json: JSON.parse(lines[0]!) as { status?: string; rcode?: string }, io };
+    return { code, json: JSON.parse(lines[0]!) as CliJson, io };
   }
 
   // Cases run concurrently (vitest's maxConcurrency, 5 at a time); each runs
@@ -208,16 +240,27 @@ describe.skipIf(skip)('dnssec-stub against the DNSSEC lab (differential)', () =>
     const cli = PROTOCOLS.map(async (p) => {
       const { code, json, io } = p === 'udp' ? await runCli(c, p) : await streamSlot(() => runCli(c, p));
       const status = json.status === 'secure' || json.status === 'insecure' || json.status === 'bogus' ? json.status : undefined;
-      const got: Outcome = status ? { status, rcode: json.rcode ?? '', reasons: '' } : { status: 'error', error: `exit ${code}: ${io.err().trim()}` };
+      const reasons = json.reasons ?? [];
+      const got: Outcome = status
+        ? { status, rcode: json.rcode ?? '', reasons: reasons.map((x) => `EDE ${x.ede} ${x.text}`).join('; '), ede: reasons.map((x) => x.ede), records: json.records ?? [] }
+        : { status: 'error', error: `exit ${code}: ${io.err().trim()}` };
       ours.set(`cli:${p}/${CLI_ANCHOR[p]}`, got);
       // The exit status says the same as the JSON (0 secure, 1 insecure, 2 bogus).
       if (status) expect(code, `${c.name} CLI ${p}: exit status for ${status}`).toBe(EXIT_OF[status]);
     });
-    const unbound = unboundVerdict(lab, c.qname, c.qtype);
+    const unboundAnswer = queryResolver(lab, c.qname, c.qtype);
     await Promise.all([...library, fresh, ...cli]);
-    const ub = await unbound;
+    const ubMessage = await unboundAnswer;
+    const ub = unboundVerdictOf(ubMessage);
 
-    rows.push({ c, unbound: ub.verdict, ours: new Map([...ours].map(([k, o]) => [k, o.status])) });
+    const one = ours.get('lib:udp/ds')!;
+    rows.push({
+      c,
+      unbound: ub.verdict,
+      unboundEde: ub.ede.map((e) => e.infoCode),
+      ourEde: one.status === 'error' ? [] : one.ede,
+      ours: new Map([...ours].map(([k, o]) => [k, o.status])),
+    });
     const report = [...ours].map(([k, o]) => `  ${k}: ${show(o)}`).join('\n');
     const context = `${c.name} (${c.qname} ${c.qtype}): ${c.why}\n${c.rfc ?? ''}\n${report}\n  unbound: ${ub.verdict} EDE ${JSON.stringify(ub.ede)}`;
 
@@ -228,9 +271,28 @@ describe.skipIf(skip)('dnssec-stub against the DNSSEC lab (differential)', () =>
     // All library runs agree on the response code too (same answer, whatever the transport).
     const rcodes = new Set([...ours].filter(([k]) => k.startsWith('lib:')).map(([, o]) => (o.status === 'error' ? 'error' : o.rcode)));
     expect([...rcodes], context).toHaveLength(1);
+    // ... and on the records handed out.
+    const recordSets = new Set([...ours].filter(([k]) => k.startsWith('lib:')).map(([, o]) => (o.status === 'error' ? 'error' : o.records.join('\n'))));
+    expect([...recordSets], context).toHaveLength(1);
 
-    const one = ours.get('lib:udp/ds')!;
+    if (one.status === 'error') return;
+    // The CLI prints what the library returns: the same reasons (EDE codes) and as many records.
+    for (const [k, o] of ours) {
+      if (!k.startsWith('cli:') || o.status === 'error') continue;
+      expect(o.ede, `${k}\n${context}`).toEqual(one.ede);
+      expect(o.records, `${k}\n${context}`).toHaveLength(one.records.length);
+    }
+    if (ub.verdict !== 'bogus' && one.status !== 'bogus') {
+      // Where both accept the answer, they hand out the same records (Unbound's answer section without RRSIGs;
+      // ours includes the CNAME/DNAME links) and the same response code.
+      expect(one.records, `${context}\n  unbound answer: ${answerRecords(ubMessage).join(' | ')}`).toEqual(answerRecords(ubMessage));
+      expect(one.rcode, context).toBe(rcodeToText(ubMessage.rcode));
+    }
+    // An insecure verdict names the zone or proof that made it so.
+    if (one.status === 'insecure') expect(one.reasons, context).not.toBe('');
     if (one.status === 'bogus') {
+      // Fail closed: a bogus answer hands out no records.
+      expect(one.records, context).toEqual([]);
       // A bogus verdict says why, with a DNSSEC code of RFC 8914 §4 (1-12) or the NSEC3 iteration limit (27).
       expect(one.reasons, context).toMatch(/EDE ([1-9]|1[0-2]|27) /);
     }

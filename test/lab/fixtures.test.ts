@@ -93,6 +93,19 @@ describe('fixtures/lab replays offline to the expected verdict', () => {
     expect(later.reasons.map((x) => x.ede)).toContain(EDE.SIGNATURE_EXPIRED);
   });
 
+  it.each([
+    ['bogus-expired.json', EDE.SIGNATURE_EXPIRED],
+    ['bogus-not-yet-valid.json', EDE.SIGNATURE_NOT_YET_VALID],
+  ] as const)('%s is bogus at the capture time for its signature window (EDE %i), as in the live lab', async (name, ede) => {
+    // RFC 4035 §5.3.1: the validation time must lie within [inception, expiration]. The lab signs these
+    // zones 60-30 days before and 365-395 days after its build; the capture time is within 7 days of it.
+    const found = loaded.find((l) => l.file === name);
+    expect(found, `fixtures/lab/${name}`).toBeDefined();
+    const r = await replay(found!.fixture, name);
+    expect(r.status).toBe('bogus');
+    expect(r.reasons.map((x) => x.ede), reasonsOf(r)).toContain(ede);
+  });
+
   it('`dnssec-stub demo fixtures/lab` replays every fixture with its expected verdict (exit 0)', async () => {
     let out = '';
     let err = '';

@@ -157,6 +157,11 @@ export class AnswerValidator {
       const s = AnswerValidator.signerOf(set);
       if (s && isSubdomain(name, s) && (!signer || s.length > signer.length)) signer = s;
     }
+    // The zone that answered is named by its SOA: when that lies below every
+    // signer (an unsigned zone under a signed parent), the signed records are
+    // the parent's and cannot speak for it; the unsigned path decides.
+    const soaSet = findSoa(sets);
+    if (signer && soaSet && isSubdomain(name, soaSet.name) && isStrictSubdomain(soaSet.name, signer)) signer = undefined;
     const hasDenialRecords = sets.authority.some((s) => s.type === RRType.NSEC || s.type === RRType.NSEC3);
     const referral = !nx && !findSoa(sets) ? sets.authority.find((s) => s.type === RRType.NS && isSubdomain(name, s.name)) : undefined;
     if (referral && (!signer || isStrictSubdomain(referral.name, signer))) {
@@ -205,11 +210,30 @@ export class AnswerValidator {
       return { status: 'secure', reasons: [], ttl, rrsets: [] };
     }
     if (outcome.result === 'insecure') {
+      const anchor = this.keys.closestAnchor(name);
+      if (anchor && isStrictSubdomain(anchor.zone, entry.zone)) {
+        // A trust anchor below the zone that denied covers the name: an
+        // Opt-Out span above it cannot make its data insecure.
+        return this.unsignedVerdict(name, qtype, what, reason(EDE.RRSIGS_MISSING, 'RRSIGs missing on the denial of existence'));
+      }
       this.ctx.addStep({ kind: 'denial', zone: nameToText(entry.zone), signatures, status: 'insecure', note: outcome.detail });
       return { status: 'insecure', reasons: [reason(outcome.ede ?? EDE.OTHER, `${what}: ${outcome.detail}`, entry.zone)], ttl, rrsets: [] };
     }
+    // The proof failed. If the name lies below a delegation that the parent
+    // proves unsigned (RFC 4035 §4.3, §5.2), the signed zone above has no say
+    // about it: the answer is insecure. Otherwise it is bogus. The walk needs
+    // its own proof, so a stripped or broken denial can never turn a signed
+    // name insecure; and an Opt-Out span alone does not rescue a broken
+    // NXDOMAIN proof (RFC 5155 §8.4 still needs the wildcard proof).
+    const below = await this.keys.entryFor(AnswerValidator.zoneLookupName(name, qtype), this.ctx, this.prefetch);
+    if (below.kind === 'insecure' && !below.optOut && isStrictSubdomain(below.zone, entry.zone)) {
+      this.ctx.addStep({ kind: 'denial', zone: nameToText(below.zone), signatures, status: 'insecure', note: `${what}: below the insecure delegation ${nameToText(below.zone)}` });
+      return { status: 'insecure', reasons: below.reasons, ttl: soaSet ? negativeTtl(soaSet) : 0, rrsets: [] };
+    }
+    // EDE 12 is for a missing NSEC; records that are there but prove nothing are plain bogus (RFC 8914 §4.7, §4.13).
+    const ede = outcome.ede === EDE.NSEC_MISSING && (d.input.nsec.length > 0 || d.input.nsec3.length > 0) ? EDE.DNSSEC_BOGUS : outcome.ede;
     this.ctx.addStep({ kind: 'denial', zone: nameToText(entry.zone), signatures, status: 'bogus', note: outcome.text });
-    return { status: 'bogus', reasons: [...d.failures, reason(outcome.ede, `${what}: ${outcome.text}`, entry.zone)], ttl: 0, rrsets: [] };
+    return { status: 'bogus', reasons: [...d.failures, reason(ede, `${what}: ${outcome.text}`, entry.zone)], ttl: 0, rrsets: [] };
   }
 
   /** Follows the answer from `qname` and validates every link. */
@@ -228,25 +252,17 @@ export class AnswerValidator {
       }
       const sets = responseRRsets(msg);
       finalRcode = msg.rcode;
-      if (qtype === RRType.ANY) {
-        const all = sets.answer.filter((s) => nameEquals(s.name, name));
-        if (all.length > 0) {
-          for (const s of all) links.push(await this.positive(s, sets, 'answer'));
-          return done();
-        }
-      } else {
-        const target = findRRset(sets.answer, name, qtype);
-        if (target) {
-          links.push(await this.positive(target, sets, 'answer'));
-          return done();
-        }
-      }
       // A DNAME above the name comes first: the CNAME a server synthesises
       // from it is unsigned and is checked against the DNAME (RFC 6672 §3.2, §5.3.3).
-      if (qtype !== RRType.DNAME) {
+      {
         const dname = sets.answer.find((s) => s.type === RRType.DNAME && isStrictSubdomain(name, s.name));
         if (dname) {
-          const link = await this.positive(dname, sets, 'dname');
+          let link = await this.positive(dname, sets, 'dname');
+          const dsig = dname.sigs.map((x) => rrsigOf(x)).find((x) => x !== undefined);
+          if (link.status === 'secure' && dsig && dsig.labels < rrsigLabelCount(dname.name)) {
+            // A DNAME expanded from a wildcard is undefined (RFC 4592 §4.4, RFC 6672 §3.3).
+            link = { status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `DNAME ${nameToText(dname.name)} synthesised from a wildcard`)], ttl: 0, rrsets: [dname] };
+          }
           const target = cnameTarget(dname);
           if (!target || dname.rrs.length !== 1) {
             return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `malformed DNAME RRset at ${nameToText(dname.name)}`)], ttl: 0, rrsets: [] });
@@ -269,10 +285,25 @@ export class AnswerValidator {
           if (visited.has(nameKey(synthesized))) {
             return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `DNAME loop at ${nameToText(synthesized)}`)], ttl: 0, rrsets: [] });
           }
+          // Asked for the CNAME itself: the synthesised CNAME is the answer.
+          if (qtype === RRType.CNAME && synth) return done();
           visited.add(nameKey(synthesized));
           name = synthesized;
           msg = await this.continueChain(msg, sets, name, qtype);
           continue;
+        }
+      }
+      if (qtype === RRType.ANY) {
+        const all = sets.answer.filter((s) => nameEquals(s.name, name));
+        if (all.length > 0) {
+          for (const s of all) links.push(await this.positive(s, sets, 'answer'));
+          return done();
+        }
+      } else {
+        const target = findRRset(sets.answer, name, qtype);
+        if (target) {
+          links.push(await this.positive(target, sets, 'answer'));
+          return done();
         }
       }
       if (qtype !== RRType.CNAME) {

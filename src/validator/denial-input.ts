@@ -4,7 +4,7 @@
  * NSEC RRs may be used) and maps the proofs' outcomes for the validator.
  */
 import type { Name } from '../wire/name.js';
-import { nameToText } from '../wire/name.js';
+import { nameToText, rrsigLabelCount } from '../wire/name.js';
 import { RRType } from '../wire/rrtype.js';
 import type { Reason } from '../types.js';
 import { EDE } from '../types.js';
@@ -53,6 +53,12 @@ export function denialInputFrom(
       failures.push(rrsetFailureReason(check, rrsetLabel(set.name, set.type), keys.zone));
       continue;
     }
+    if (check.sig.labels < rrsigLabelCount(set.name)) {
+      // An NSEC/NSEC3 expanded from a wildcard proves nothing about its
+      // owner's neighbourhood (RFC 4035 §5.3.4; CVE-2017-15105).
+      failures.push({ ede: EDE.DNSSEC_BOGUS, text: `${rrsetLabel(set.name, set.type)} is a wildcard expansion and proves nothing`, zone: nameToText(keys.zone) });
+      continue;
+    }
     ttl = Math.min(ttl, cappedTtl(set.ttl, check.sig, ctx.now));
     const target = set.type === RRType.NSEC ? nsec : nsec3;
     for (const rr of set.rrs) target.push({ owner: rr.name, rdata: rr.rdata });
@@ -71,7 +77,7 @@ export function denialInputFrom(
 export type Denial =
   | { readonly result: 'proven'; readonly detail: string }
   | { readonly result: 'no-cut'; readonly detail: string }
-  | { readonly result: 'insecure'; readonly detail: string; readonly ede?: number }
+  | { readonly result: 'insecure'; readonly detail: string; readonly ede?: number; readonly optOut?: boolean }
   | { readonly result: 'failed'; readonly ede: number; readonly text: string };
 
 function normalise(o: DenialOutcome): Denial {
@@ -90,8 +96,9 @@ function normalise(o: DenialOutcome): Denial {
  * empty non-terminal, or does not exist at all), 'failed' otherwise.
  */
 export function proveNoDs(child: Name, input: DenialInput): Exclude<Denial, { result: 'proven' }> {
-  const o = normalise(denial.proveNoDs(child, input));
-  if (o.result === 'proven') return { result: 'insecure', detail: o.detail };
+  const raw = denial.proveNoDs(child, input);
+  const o = normalise(raw);
+  if (o.result === 'proven') return { result: 'insecure', detail: o.detail, optOut: raw.result === 'proven' && raw.optOut === true };
   if (o.result === 'failed') {
     // A name that does not exist is no zone cut either.
     const nx = normalise(denial.proveNxdomain(child, input));

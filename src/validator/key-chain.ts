@@ -8,7 +8,7 @@
 import { type Name, ancestorWithLabels, isStrictSubdomain, isSubdomain, nameEquals, nameKey, nameToText } from '../wire/name.js';
 import { rrsigOf } from '../dnssec/records.js';
 import type { Message, RR } from '../wire/message.js';
-import { RRType, rcodeToText } from '../wire/rrtype.js';
+import { RRType, rcodeToText, typeToText } from '../wire/rrtype.js';
 import { EDE, type Reason } from '../types.js';
 import type { TrustAnchor } from '../dnssec/anchors.js';
 import { type RRset, verifyRrset, cappedTtl } from '../dnssec/rrsig.js';
@@ -34,7 +34,12 @@ interface EntryBase {
 
 export type KeyEntry =
   | (EntryBase & { readonly kind: 'secure'; readonly dnskeys: readonly RR[] })
-  | (EntryBase & { readonly kind: 'insecure'; readonly reasons: readonly Reason[] })
+  | (EntryBase & {
+      readonly kind: 'insecure';
+      readonly reasons: readonly Reason[];
+      /** True when only an NSEC3 Opt-Out span proved the delegation unsigned (RFC 5155 §6). */
+      readonly optOut?: boolean;
+    })
   | (EntryBase & { readonly kind: 'bogus'; readonly reasons: readonly Reason[] });
 
 /** Bounded LRU of key entries, by name. */
@@ -218,8 +223,10 @@ export class KeyChain {
         expires: ctx.now + MAX_ENTRY_TTL,
       };
     }
-    const msg = await ctx.ask(zone, RRType.DNSKEY);
-    checkRcode(msg, zone, 'DNSKEY');
+    const msg = await fetchKeyData(zone, RRType.DNSKEY, ctx);
+    if (msg instanceof UpstreamError) {
+      return this.bogus(zone, [reason(EDE.DNSKEY_MISSING, `no DNSKEY RRset for the trust anchor ${nameToText(zone)}: ${msg.message}`, zone)], [], ctx);
+    }
     const keyset = findRRset(responseRRsets(msg).answer, zone, RRType.DNSKEY);
     const trusted = new Set<RR>();
     const matchedDs = new Set<DsData>();
@@ -273,8 +280,10 @@ export class KeyChain {
    */
   private async zoneEntry(zone: Name, anchor: TrustAnchor, ctx: QuestionContext, depth: number): Promise<KeyEntry> {
     const vctx = { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto };
-    const msg = await ctx.ask(zone, RRType.DS);
-    checkRcode(msg, zone, 'DS');
+    const msg = await fetchKeyData(zone, RRType.DS, ctx);
+    if (msg instanceof UpstreamError) {
+      return this.bogus(zone, [reason(EDE.NETWORK_ERROR, `no answer to the DS query for ${nameToText(zone)}: ${msg.message}`, zone)], [], ctx);
+    }
     const sets = responseRRsets(msg);
     const zoneText = nameToText(zone);
     // The parent side must be a strict ancestor of `zone`, at or below the anchor.
@@ -339,6 +348,7 @@ export class KeyChain {
         kind: 'insecure',
         zone,
         reasons: [reason(outcome.ede ?? EDE.OTHER, `insecure delegation: ${outcome.detail}`, zone)],
+        ...(outcome.optOut ? { optOut: true } : {}),
         steps: [...parent.steps, step],
         expires: ctx.now + Math.min(denial.ttl, MAX_ENTRY_TTL),
       };
@@ -387,8 +397,11 @@ export class KeyChain {
         };
       }
       const dsTtl = cappedTtl(dsSet.ttl, check.sig, ctx.now);
-      const keyMsg = await ctx.ask(child, RRType.DNSKEY);
-      checkRcode(keyMsg, child, 'DNSKEY');
+      const keyMsg = await fetchKeyData(child, RRType.DNSKEY, ctx);
+      if (keyMsg instanceof UpstreamError) {
+        const step: ChainStep = { kind: 'delegation', zone: childText, signatures: sigs, status: 'bogus', note: keyMsg.message };
+        return this.bogus(child, [reason(EDE.DNSKEY_MISSING, `no DNSKEY RRset for ${childText}, which has a DS: ${keyMsg.message}`, child)], steps(step), ctx);
+      }
       const keyset = findRRset(responseRRsets(keyMsg).answer, child, RRType.DNSKEY);
       const trusted = new Set<RR>();
       const matched = new Set<DsData>();
@@ -467,6 +480,23 @@ export function traceChecks(rrset: RRset, check: ReturnType<typeof verifyRrset>)
     out.push({ rrset: label, signer: '-', keyTag: 0, algorithm: 0, result: 'no RRSIG' });
   }
   return out;
+}
+
+/**
+ * Fetches a DNSKEY or DS RRset for the chain. A failure here (timeout,
+ * upstream SERVFAIL) leaves the chain unverifiable: the caller makes it a
+ * bogus key entry (RFC 8914 EDE 9 / 23) rather than failing the question, as
+ * Unbound does. Budget errors still propagate.
+ */
+async function fetchKeyData(name: Name, type: number, ctx: QuestionContext): Promise<Message | UpstreamError> {
+  try {
+    const msg = await ctx.ask(name, type);
+    checkRcode(msg, name, typeToText(type));
+    return msg;
+  } catch (e) {
+    if (e instanceof UpstreamError) return e;
+    throw e;
+  }
 }
 
 /** Upstream failures (SERVFAIL, REFUSED, ...) are not validation results: no answer at all. */

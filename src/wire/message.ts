@@ -87,6 +87,17 @@ function u32(buf: Uint8Array, o: number): number {
 function readRdata(buf: Uint8Array, type: number, start: number, end: number): Uint8Array {
   const layout = RDATA_NAME_LAYOUT.get(type);
   if (!layout) return buf.slice(start, end);
+  try {
+    return expandRdata(buf, type, layout, start, end);
+  } catch {
+    // RDATA that does not fit its type's layout is kept as it came: the
+    // message stays readable, and the record simply fails to verify (bogus),
+    // instead of the whole response being refused.
+    return buf.slice(start, end);
+  }
+}
+
+function expandRdata(buf: Uint8Array, type: number, layout: readonly (number | 'N' | 'S')[], start: number, end: number): Uint8Array {
   const parts: Uint8Array[] = [];
   let pos = start;
   for (const field of layout) {

@@ -76,10 +76,4 @@ export const DIFFERENCES: Readonly<Record<string, Difference>> = {
     reason:
       'RFC 4035 §5.4: an NXDOMAIN needs an NSEC proving the name does not exist; this NSEC proves 0.example.com. is an empty non-terminal, so the response contradicts itself. Unbound repairs it to a secure NODATA (a workaround for servers that answer NXDOMAIN for empty non-terminals)',
   },
-  'val_canon_short_px.rpl': {
-    expected: 'no-answer',
-    steps: [20],
-    reason:
-      'the PX RDATA lacks its MAPX400 name (RFC 2163 §4): our message reader refuses the whole response, so the validator rejects with UpstreamError (no data, fail closed) where Unbound answers SERVFAIL',
-  },
 };

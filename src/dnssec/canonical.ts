@@ -2,6 +2,7 @@
  * Canonical form and the signed data of an RRSIG (RFC 4034 §3.1.8.1, §6;
  * RFC 4035 §5.3.2; RFC 6840 §5.1), built from the raw RDATA octets.
  */
+import { compareBytes } from '../wire/bytes.js';
 import { type Name, nameToCanonicalWire, readName, writeName, lowerName } from '../wire/name.js';
 import type { RR } from '../wire/message.js';
 import { concat } from '../wire/message.js';
@@ -51,13 +52,6 @@ export function canonicalRdata(type: number, rdata: Uint8Array): Uint8Array {
   return out ?? rdata;
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    if (a[i] !== b[i]) return a[i]! - b[i]!;
-  }
-  return a.length - b.length;
-}
 
 /**
  * Canonical RR ordering within an RRset (RFC 4034 §6.3): by canonical RDATA

@@ -1,6 +1,7 @@
 /**
  * DS records against DNSKEYs (RFC 4034 §5.1.4, §5.2; RFC 4509; RFC 6605 §2).
  */
+import { bytesEqual } from '../wire/bytes.js';
 import { type Name, nameToCanonicalWire } from '../wire/name.js';
 import type { RR } from '../wire/message.js';
 import { concat } from '../wire/message.js';
@@ -9,11 +10,6 @@ import { readDs, dnskeyOf, type DsData } from './records.js';
 
 export type DsMatch = 'match' | 'mismatch' | 'unsupported-digest' | 'unsupported-algorithm';
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * RFC 4034 §5.1.4: digest = digest_algorithm(DNSKEY owner name | DNSKEY RDATA),

@@ -20,7 +20,7 @@ import { RRType } from '../wire/rrtype.js';
 import { EDE } from '../types.js';
 import { type Nsec3Data, NSEC3_FLAG_OPT_OUT, readNsec3 } from './records.js';
 import { MAX_NSEC3_HASHES_PER_PROOF, MAX_NSEC3_ITERATIONS, MAX_NSEC3_RECORDS_PER_RESPONSE } from './limits.js';
-import { base32hexDecode } from './base32hex.js';
+import { base32hexDecode } from '../wire/base32hex.js';
 import type { DenialOutcome, DenialRecord } from './denial.js';
 
 /** The one NSEC3 hash algorithm defined (RFC 5155 §11): SHA-1, 20 octets. */

@@ -5,6 +5,7 @@
  * or bogus (with the reasons). Like Unbound's key cache (val_kentry), entries
  * are shared by all questions of one validator until their TTL runs out.
  */
+import { bytesEqual } from '../wire/bytes.js';
 import { type Name, ancestorWithLabels, isStrictSubdomain, isSubdomain, nameEquals, nameKey, nameToText } from '../wire/name.js';
 import { rrsigOf } from '../dnssec/records.js';
 import type { Message, RR } from '../wire/message.js';
@@ -455,11 +456,6 @@ function isZoneKey(rr: RR): boolean {
   return k !== undefined && (k.flags & DNSKEY_FLAG_ZONE) !== 0 && k.protocol === 3;
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function dsTrace(d: DsData, supported: boolean, matched: boolean): TraceDs {
   return { keyTag: d.keyTag, algorithm: d.algorithm, digestType: d.digestType, supported, matched };

@@ -3,6 +3,7 @@
  * (RFC 4035 §5.3: an RRSIG covers the RRset of its owner, class and type
  * covered — matched by owner and type, not by position in the message).
  */
+import { bytesEqual } from '../wire/bytes.js';
 import { type Name, nameKey, nameEquals } from '../wire/name.js';
 import type { Message, RR } from '../wire/message.js';
 import { RRType } from '../wire/rrtype.js';
@@ -40,11 +41,6 @@ export function groupRRsets(records: readonly RR[], sigPool: readonly RR[] = rec
   });
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** All RRs of a message (answer, authority, additional), for RRSIG lookup. */
 export function allRecords(msg: Message): RR[] {

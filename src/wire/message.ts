@@ -10,6 +10,7 @@
 import { type Name, NameError, readName, nameToWire, nameWireLength, writeName, ROOT } from './name.js';
 import { RDATA_NAME_LAYOUT } from './rdata-names.js';
 import { RRType } from './rrtype.js';
+import { concat } from './bytes.js';
 
 /** One resource record with its RDATA as raw, uncompressed wire octets. */
 export interface RR {
@@ -122,17 +123,7 @@ function expandRdata(buf: Uint8Array, type: number, layout: readonly (number | '
   return concat(parts);
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let len = 0;
-  for (const p of parts) len += p.length;
-  const out = new Uint8Array(len);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+export { concat } from './bytes.js';
 
 /**
  * Parses a whole DNS message. Throws MessageError (or NameError) on malformed

@@ -7,6 +7,7 @@
  * Every decoder is strict and throws `FieldError` on malformed text: a
  * presentation file is input, and bad input must fail clearly.
  */
+import { base32hexDecode, base32hexEncode } from '../base32hex.js';
 
 /** A malformed field; the caller adds file and line. */
 export class FieldError extends Error {
@@ -44,50 +45,16 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
-const BASE32HEX = '0123456789ABCDEFGHIJKLMNOPQRSTUV';
-
 /** base32hex without padding (RFC 4648 §7; RFC 5155 §3.3), case-insensitive. */
 export function base32hexToBytes(text: string): Uint8Array {
-  const upper = text.toUpperCase();
-  // Valid unpadded lengths: 8 chars per 5 octets, remainders 2, 4, 5, 7.
-  if (![0, 2, 4, 5, 7].includes(upper.length % 8)) {
-    throw new FieldError(`bad base32hex length ${upper.length} in ${JSON.stringify(shorten(text))}`);
-  }
-  const out = new Uint8Array(Math.floor((upper.length * 5) / 8));
-  let bits = 0;
-  let value = 0;
-  let o = 0;
-  for (const ch of upper) {
-    const v = BASE32HEX.indexOf(ch);
-    if (v < 0) throw new FieldError(`bad base32hex character ${JSON.stringify(ch)} in ${JSON.stringify(shorten(text))}`);
-    value = (value << 5) | v;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (value >> bits) & 0xff;
-      value &= (1 << bits) - 1;
-    }
-  }
-  if (value !== 0) throw new FieldError(`non-zero trailing bits in base32hex ${JSON.stringify(shorten(text))}`);
+  const out = base32hexDecode(text);
+  if (!out) throw new FieldError(`bad base32hex ${JSON.stringify(shorten(text))} (alphabet, length or trailing bits)`);
   return out;
 }
 
 /** Upper-case base32hex without padding, as dig prints NSEC3 next hashed owners. */
 export function bytesToBase32hex(bytes: Uint8Array): string {
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out += BASE32HEX[(value >> bits) & 31];
-    }
-    value &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += BASE32HEX[(value << (5 - bits)) & 31];
-  return out;
+  return base32hexEncode(bytes).toUpperCase();
 }
 
 /** Dotted-quad IPv4 (RFC 1035 §3.4.1); leading zeros are refused (ambiguous octal). */

@@ -12,6 +12,12 @@
 export const MAX_RRSIGS_PER_RRSET = 8;
 
 /**
+ * Distinct signer zones tried for one RRset. An honest RRset has one signer;
+ * a second covers a zone being split or merged. Each signer costs a chain walk.
+ */
+export const MAX_SIGNERS_PER_RRSET = 2;
+
+/**
  * Keys tried for one key tag. Key tags collide by construction (RFC 4034
  * Appendix B is a checksum); two covers an honest rollover collision. Unbound
  * (`MAX_VALIDATION_SUSPENDS`-era fix) and hickory (`MAX_KEY_TAG_COLLISIONS` = 2)

@@ -22,7 +22,7 @@ import { RRType, rcodeToText, Rcode } from '../wire/rrtype.js';
 import { EDE, type Reason, type Status } from '../types.js';
 import { type RRset, verifyRrset, cappedTtl } from '../dnssec/rrsig.js';
 import { rrsigOf } from '../dnssec/records.js';
-import { MAX_CNAME_CHAIN, MAX_RRSIGS_PER_RRSET } from '../dnssec/limits.js';
+import { MAX_CNAME_CHAIN, MAX_RRSIGS_PER_RRSET, MAX_SIGNERS_PER_RRSET } from '../dnssec/limits.js';
 import { responseRRsets, findRRset, type ResponseRRsets } from './rrsets.js';
 import type { QuestionContext } from './context.js';
 import type { KeyChain, KeyEntry } from './key-chain.js';
@@ -79,13 +79,24 @@ export class AnswerValidator {
     return { status: 'bogus', reasons: [r], ttl: 0, rrsets: [] };
   }
 
-  /** The signer of an RRset's RRSIGs that could be its zone (RFC 4035 §5.3.1). */
-  private static signerOf(rrset: RRset): Name | undefined {
+  /**
+   * The signers of an RRset's RRSIGs that could be its zone (RFC 4035 §5.3.1):
+   * ancestors of the owner, at or below the closest trust anchor of the owner
+   * (a signer above it could otherwise lead the walk around a deeper anchor),
+   * deepest first, at most MAX_SIGNERS_PER_RRSET of them.
+   */
+  private signersOf(rrset: RRset, about: Name = AnswerValidator.zoneLookupName(rrset.name, rrset.type)): Name[] {
+    // A DS RRset lives in the parent zone: its anchor is the parent's.
+    const anchor = this.keys.closestAnchor(about);
+    const out: Name[] = [];
     for (const sig of rrset.sigs) {
       const s = rrsigOf(sig);
-      if (s && isSubdomain(rrset.name, s.signerName)) return s.signerName;
+      if (!s || !isSubdomain(rrset.name, s.signerName)) continue;
+      if (anchor && !isSubdomain(s.signerName, anchor.zone)) continue;
+      if (!out.some((o) => nameEquals(o, s.signerName))) out.push(s.signerName);
     }
-    return undefined;
+    out.sort((x, y) => y.length - x.length);
+    return out.slice(0, MAX_SIGNERS_PER_RRSET);
   }
 
   /** The secure key entry of `signer`, or a link that says why there is none. */
@@ -107,12 +118,24 @@ export class AnswerValidator {
   /** RFC 4035 §5.3: one RRset of the answer, including wildcard expansion (§5.3.4). */
   async positive(rrset: RRset, sets: ResponseRRsets, kind: ChainStep['kind']): Promise<Link> {
     const what = rrsetLabel(rrset.name, rrset.type);
-    const signer = AnswerValidator.signerOf(rrset);
-    if (!signer) {
+    const signers = this.signersOf(rrset);
+    if (signers.length === 0) {
       const link = await this.unsignedVerdict(rrset.name, rrset.type, what, reason(EDE.RRSIGS_MISSING, 'RRSIGs missing'));
       this.ctx.addStep({ kind, zone: nameToText(rrset.name), signatures: [], status: link.status, note: `${what}: unsigned` });
       return { ...link, ttl: link.status === 'insecure' ? rrset.ttl : 0, rrsets: [rrset] };
     }
+    // Several signers (a zone and, wrongly or maliciously, another): the
+    // deepest that validates wins; otherwise the first verdict stands.
+    let first: Link | undefined;
+    for (const signer of signers) {
+      const link = await this.positiveBySigner(rrset, sets, kind, signer, what);
+      if (link.status === 'secure') return link;
+      first ??= link;
+    }
+    return first!;
+  }
+
+  private async positiveBySigner(rrset: RRset, sets: ResponseRRsets, kind: ChainStep['kind'], signer: Name, what: string): Promise<Link> {
     const entry = await this.signerEntry(signer, what);
     if (!('kind' in entry)) {
       this.ctx.addStep({ kind, zone: nameToText(signer), signatures: [], status: entry.status, note: what });
@@ -154,7 +177,7 @@ export class AnswerValidator {
     let signer: Name | undefined;
     for (const set of sets.authority) {
       if (set.type !== RRType.SOA && set.type !== RRType.NSEC && set.type !== RRType.NSEC3) continue;
-      const s = AnswerValidator.signerOf(set);
+      const s = this.signersOf(set, AnswerValidator.zoneLookupName(name, qtype))[0];
       if (s && isSubdomain(name, s) && (!signer || s.length > signer.length)) signer = s;
     }
     // The zone that answered is named by its SOA: when that lies below every

@@ -184,7 +184,9 @@ export class KeyChain {
     this.cache.set(key, p, Number.POSITIVE_INFINITY);
     try {
       const entry = await p;
-      this.cache.set(key, p, entry.expires);
+      // An entry decided while this question's work budget ran out, or from
+      // a failed fetch, says nothing durable about the zone: not cached.
+      this.cache.set(key, p, ctx.budget.exhausted ? ctx.now : entry.expires);
       for (const s of entry.steps) ctx.addStep(s);
       return entry;
     } catch (e) {
@@ -193,8 +195,8 @@ export class KeyChain {
     }
   }
 
-  private bogus(zone: Name, reasons: Reason[], steps: readonly ChainStep[], ctx: QuestionContext): KeyEntry {
-    return { kind: 'bogus', zone, reasons, steps, expires: ctx.now + BOGUS_ENTRY_TTL };
+  private bogus(zone: Name, reasons: Reason[], steps: readonly ChainStep[], ctx: QuestionContext, transient = false): KeyEntry {
+    return { kind: 'bogus', zone, reasons, steps, expires: transient ? ctx.now : ctx.now + BOGUS_ENTRY_TTL };
   }
 
   /** RFC 4035 §5: the anchor zone's DNSKEY RRset, self-signed by a key the anchor names. */
@@ -226,7 +228,7 @@ export class KeyChain {
     }
     const msg = await fetchKeyData(zone, RRType.DNSKEY, ctx);
     if (msg instanceof UpstreamError) {
-      return this.bogus(zone, [reason(EDE.DNSKEY_MISSING, `no DNSKEY RRset for the trust anchor ${nameToText(zone)}: ${msg.message}`, zone)], [], ctx);
+      return this.bogus(zone, [reason(EDE.DNSKEY_MISSING, `no DNSKEY RRset for the trust anchor ${nameToText(zone)}: ${msg.message}`, zone)], [], ctx, true);
     }
     const keyset = findRRset(responseRRsets(msg).answer, zone, RRType.DNSKEY);
     const trusted = new Set<RR>();
@@ -283,7 +285,7 @@ export class KeyChain {
     const vctx = { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto };
     const msg = await fetchKeyData(zone, RRType.DS, ctx);
     if (msg instanceof UpstreamError) {
-      return this.bogus(zone, [reason(EDE.NETWORK_ERROR, `no answer to the DS query for ${nameToText(zone)}: ${msg.message}`, zone)], [], ctx);
+      return this.bogus(zone, [reason(EDE.NETWORK_ERROR, `no answer to the DS query for ${nameToText(zone)}: ${msg.message}`, zone)], [], ctx, true);
     }
     const sets = responseRRsets(msg);
     const zoneText = nameToText(zone);
@@ -401,7 +403,7 @@ export class KeyChain {
       const keyMsg = await fetchKeyData(child, RRType.DNSKEY, ctx);
       if (keyMsg instanceof UpstreamError) {
         const step: ChainStep = { kind: 'delegation', zone: childText, signatures: sigs, status: 'bogus', note: keyMsg.message };
-        return this.bogus(child, [reason(EDE.DNSKEY_MISSING, `no DNSKEY RRset for ${childText}, which has a DS: ${keyMsg.message}`, child)], steps(step), ctx);
+        return this.bogus(child, [reason(EDE.DNSKEY_MISSING, `no DNSKEY RRset for ${childText}, which has a DS: ${keyMsg.message}`, child)], steps(step), ctx, true);
       }
       const keyset = findRRset(responseRRsets(keyMsg).answer, child, RRType.DNSKEY);
       const trusted = new Set<RR>();

@@ -81,22 +81,27 @@ export class AnswerValidator {
 
   /**
    * The signers of an RRset's RRSIGs that could be its zone (RFC 4035 §5.3.1):
-   * ancestors of the owner, at or below the closest trust anchor of the owner
-   * (a signer above it could otherwise lead the walk around a deeper anchor),
-   * deepest first, at most MAX_SIGNERS_PER_RRSET of them.
+   * ancestors of the owner, deepest first, at most MAX_SIGNERS_PER_RRSET.
    */
-  private signersOf(rrset: RRset, about: Name = AnswerValidator.zoneLookupName(rrset.name, rrset.type)): Name[] {
-    // A DS RRset lives in the parent zone: its anchor is the parent's.
-    const anchor = this.keys.closestAnchor(about);
+  private static signersOf(rrset: RRset): Name[] {
     const out: Name[] = [];
     for (const sig of rrset.sigs) {
       const s = rrsigOf(sig);
       if (!s || !isSubdomain(rrset.name, s.signerName)) continue;
-      if (anchor && !isSubdomain(s.signerName, anchor.zone)) continue;
       if (!out.some((o) => nameEquals(o, s.signerName))) out.push(s.signerName);
     }
     out.sort((x, y) => y.length - x.length);
     return out.slice(0, MAX_SIGNERS_PER_RRSET);
+  }
+
+  /**
+   * A signer above the closest trust anchor of `about` (an island of trust)
+   * may only vouch for data there with a secure chain of its own: its
+   * insecurity must not spill into the island (fail closed).
+   */
+  private aboveAnchor(signer: Name, about: Name): boolean {
+    const anchor = this.keys.closestAnchor(about);
+    return anchor !== undefined && !isSubdomain(signer, anchor.zone);
   }
 
   /** The secure key entry of `signer`, or a link that says why there is none. */
@@ -118,7 +123,8 @@ export class AnswerValidator {
   /** RFC 4035 §5.3: one RRset of the answer, including wildcard expansion (§5.3.4). */
   async positive(rrset: RRset, sets: ResponseRRsets, kind: ChainStep['kind']): Promise<Link> {
     const what = rrsetLabel(rrset.name, rrset.type);
-    const signers = this.signersOf(rrset);
+    const about = AnswerValidator.zoneLookupName(rrset.name, rrset.type);
+    const signers = AnswerValidator.signersOf(rrset);
     if (signers.length === 0) {
       const link = await this.unsignedVerdict(rrset.name, rrset.type, what, reason(EDE.RRSIGS_MISSING, 'RRSIGs missing'));
       this.ctx.addStep({ kind, zone: nameToText(rrset.name), signatures: [], status: link.status, note: `${what}: unsigned` });
@@ -130,9 +136,12 @@ export class AnswerValidator {
     for (const signer of signers) {
       const link = await this.positiveBySigner(rrset, sets, kind, signer, what);
       if (link.status === 'secure') return link;
-      first ??= link;
+      if (!this.aboveAnchor(signer, about)) first ??= link;
     }
-    return first!;
+    if (first) return first;
+    // Only signers above the island's anchor, and none secure: judge the
+    // data from the island's own anchor, as if unsigned.
+    return { ...(await this.unsignedVerdict(rrset.name, rrset.type, what, reason(EDE.RRSIGS_MISSING, 'RRSIGs missing'))), rrsets: [rrset] };
   }
 
   private async positiveBySigner(rrset: RRset, sets: ResponseRRsets, kind: ChainStep['kind'], signer: Name, what: string): Promise<Link> {
@@ -177,7 +186,7 @@ export class AnswerValidator {
     let signer: Name | undefined;
     for (const set of sets.authority) {
       if (set.type !== RRType.SOA && set.type !== RRType.NSEC && set.type !== RRType.NSEC3) continue;
-      const s = this.signersOf(set, AnswerValidator.zoneLookupName(name, qtype))[0];
+      const s = AnswerValidator.signersOf(set)[0];
       if (s && isSubdomain(name, s) && (!signer || s.length > signer.length)) signer = s;
     }
     // The zone that answered is named by its SOA: when that lies below every
@@ -209,6 +218,12 @@ export class AnswerValidator {
       return { ...link, ttl: link.status === 'insecure' && soa ? negativeTtl(soa) : 0 };
     }
     const entry = await this.signerEntry(signer, what);
+    if (!('kind' in entry) && this.aboveAnchor(signer, AnswerValidator.zoneLookupName(name, qtype))) {
+      // A denial from above an island of trust counts only when secure.
+      const link = await this.unsignedVerdict(name, qtype, what, reason(EDE.RRSIGS_MISSING, 'RRSIGs missing on the denial of existence'));
+      this.ctx.addStep({ kind: 'denial', zone: nameToText(name), signatures: [], status: link.status, note: `${what}: denial from ${nameToText(signer)}, above the trust anchor` });
+      return { ...link, ttl: 0 };
+    }
     if (!('kind' in entry)) {
       this.ctx.addStep({ kind: 'denial', zone: nameToText(signer), signatures: [], status: entry.status, note: what });
       const soa = findSoa(sets);

@@ -71,6 +71,11 @@ export const DIFFERENCES: Readonly<Record<string, Difference>> = {
     reason:
       'RFC 4509 §3: SHA-1 DS records are ignored when the DS RRset has SHA-256 ones; here the SHA-256 DS matches no DNSKEY, so the delegation is bogus (EDE 9). Unbound with harden-algo-downgrade: no falls back to the SHA-1 DS',
   },
+  'val_anchor_nx_nosig.rpl': {
+    expected: 'bogus',
+    reason:
+      'fail closed (RFC 4035 §4.3, §5): sub.example.com. is a configured trust anchor, and the only evidence that it does not exist is an UNSIGNED NXDOMAIN from example.com., outside the island of trust; anyone on the path could forge it. Unbound accepts it as insecure; we call it bogus (EDE 9: the anchored zone has no DNSKEY RRset). The signed variant, val_anchor_nx.rpl, is secure in both',
+  },
   'val_nodata_entnx.rpl': {
     expected: 'bogus',
     reason:

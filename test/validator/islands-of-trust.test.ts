@@ -69,3 +69,16 @@ describe('a signer above the island of trust (RFC 4035 §5)', () => {
     expect(res.reasons[0]?.text).toMatch(/no trust anchor/);
   });
 });
+
+describe('a denial signed from above the island of trust', () => {
+  it('NSEC RRSIGs re-labelled with the unanchored root as signer do not make the NXDOMAIN insecure', async () => {
+    const { question, message } = Z.poolWith('rfc4035-B2-name-error.txt');
+    const pool = Z.pool();
+    const authority = message.authority.map((r) => (r.type === RRType.RRSIG ? withSigner(r, '.') : r));
+    pool.fix(question.name, question.type, parseMessage(encodeMessage({ flags: { qr: true }, rcode: message.rcode, question: message.question, authority })));
+    const v = createValidator({ source: pool, trustAnchors: Z.dsAnchors, clock: () => Z.now, prefetch: false });
+    const res = await v.validate(question.name, question.type);
+    expect(res.status, JSON.stringify(res.reasons)).toBe('bogus');
+    expect(res.rcode).toBe('NXDOMAIN');
+  });
+});

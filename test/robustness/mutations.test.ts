@@ -269,6 +269,18 @@ function notSecure(p: Plan, o: Outcome, what: string): string[] {
   return problems;
 }
 
+/**
+ * For changed RDATA under an RRSIG that is still there: the RRset is signed in
+ * a zone with a valid chain, and its signature fails: bogus (RFC 4035 §5.5),
+ * not insecure. (A rejection stays allowed: the validator may now ask
+ * something the capture lacks.)
+ */
+function bogus(p: Plan, o: Outcome, what: string): string[] {
+  const problems = notSecure(p, o, what);
+  if (o.kind === 'result' && o.result.status === 'insecure') problems.push(`${what}: INSECURE instead of bogus (${describeOutcome(o)})`);
+  return problems;
+}
+
 async function run(p: Plan, exchanges: Exchange[], what: string): Promise<Outcome> {
   return replay(p.c, exchanges, `${p.c.file}: ${what}`);
 }
@@ -284,15 +296,20 @@ describe('mutated replays of the secure lab fixtures', () => {
   it('there are secure lab fixtures to mutate, and their plans find what the verdict stands on', async () => {
     expect(SECURE.length).toBeGreaterThanOrEqual(30);
     let withChain = 0;
+    let withProof = 0;
     for (const c of SECURE) {
       const p = await planOf(c);
+      if (p.proofZone) withProof++;
       expect(p.answerSets.length + (p.proofZone ? 1 : 0), `${c.file}: neither an answer RRset nor a proof`).toBeGreaterThan(0);
       if (p.chainSets.some((s) => s.type === RRType.DNSKEY)) withChain++;
     }
     expect(withChain).toBe(SECURE.length);
+    // Denials and wildcard expansions (NSEC and NSEC3): their proofs get mutated too.
+    expect(withProof).toBeGreaterThanOrEqual(10);
+    if (process.env.ROBUSTNESS_VERBOSE) console.log(`${SECURE.length} secure fixtures, ${withProof} with a proof zone`);
   });
 
-  it.each(SECURE)('$file (a): one bit of the answer RRsets\' RDATA flipped, every copy → not secure', async (c) => {
+  it.each(SECURE)('$file (a): one bit of the answer RRsets\' RDATA flipped, every copy → bogus; the denial proof flipped → not secure', async (c) => {
     const p = await planOf(c);
     const rng = new Prng(seedOf(c.file, 1));
     const problems: string[] = [];
@@ -304,13 +321,27 @@ describe('mutated replays of the secure lab fixtures', () => {
         if (target.rdata.length === 0) continue;
         const bit = signedBit(rng, target);
         const what = `answer ${exchangeLabel(s)} RDATA bit ${bit} flipped`;
-        problems.push(...notSecure(p, await run(p, replaceRecord(p.exchanges, target, flipBit(target.rdata, bit)), what), what));
+        problems.push(...bogus(p, await run(p, replaceRecord(p.exchanges, target, flipBit(target.rdata, bit)), what), what));
       }
+    }
+    if (p.proofZone) {
+      // The denial (or wildcard) proof: every NSEC/NSEC3 of the zone with one signed bit flipped leaves no proof.
+      const zone = p.proofZone;
+      const proofs = distinct(records, (rr) => (rr.type === RRType.NSEC || rr.type === RRType.NSEC3) && isSubdomain(rr.name, zone));
+      for (let k = 0; k < 2; k++) {
+        let ex = p.exchanges;
+        for (const rr of proofs) ex = replaceRecord(ex, rr, flipBit(rr.rdata, signedBit(rng, rr)));
+        const what = `every NSEC/NSEC3 of ${nameToText(zone)} (${proofs.length}) with one bit flipped, round ${k}`;
+        problems.push(...notSecure(p, await run(p, ex, what), what));
+      }
+      const one = rng.pick(proofs);
+      const what = `one NSEC/NSEC3 (${exchangeLabel(one)}) with one bit flipped`;
+      problems.push(...anyValid(p, await run(p, replaceRecord(p.exchanges, one, flipBit(one.rdata, signedBit(rng, one))), what), what));
     }
     expect(problems).toEqual([]);
   });
 
-  it.each(SECURE)('$file (b): one bit of a DS / DNSKEY RDATA or of an RRSIG on the path flipped → not secure, or typed', async (c) => {
+  it.each(SECURE)('$file (b): one bit of a DS / DNSKEY RDATA (→ bogus) or of an RRSIG (→ not secure) on the path flipped, or a typed rejection', async (c) => {
     const p = await planOf(c);
     const rng = new Prng(seedOf(c.file, 2));
     const problems: string[] = [];
@@ -322,7 +353,7 @@ describe('mutated replays of the secure lab fixtures', () => {
         const target = rng.pick(data);
         const bit = signedBit(rng, target);
         const what = `${exchangeLabel(s)} RDATA bit ${bit} flipped`;
-        problems.push(...notSecure(p, await run(p, replaceRecord(p.exchanges, target, flipBit(target.rdata, bit)), what), what));
+        problems.push(...bogus(p, await run(p, replaceRecord(p.exchanges, target, flipBit(target.rdata, bit)), what), what));
       }
     }
     for (const { set: s, label } of neededSets(p)) {

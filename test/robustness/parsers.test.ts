@@ -286,6 +286,22 @@ describe('encodeMessage writes what parseMessage reads back', () => {
   });
 });
 
+describe('encodeMessage and section counts', () => {
+  it('65536 records in one section are refused, or read back as 65536 (RFC 1035 §4.1.1: counts are 16 bits)', () => {
+    const rr: RR = { name: ['a'], type: RRType.A, class: 1, ttl: 60, rdata: new Uint8Array([192, 0, 2, 1]) };
+    let wire: Uint8Array | undefined;
+    try {
+      wire = encodeMessage({ flags: { qr: true }, answer: new Array<RR>(65_536).fill(rr) });
+    } catch (e) {
+      expect(e).toBeInstanceOf(Error);
+    }
+    if (wire) {
+      const v = parse(wire, 'encoded 65536 answers');
+      expect(v.ok ? v.message.answer.length : v.error.message, 'the 65536 records do not read back').toBe(65_536);
+    }
+  });
+});
+
 // ------------------------------------------------------------------ text parsers
 
 const TOKENS = [
@@ -438,6 +454,23 @@ describe('text parsers on random and mutated text', () => {
       }
     }
     expect(report(problems)).toEqual([]);
+  });
+
+  it.each([
+    ['an empty entry', 'trust-anchors { ; };'],
+    ['an empty entry after a good one', 'trust-anchors {\n  . initial-ds 20326 8 2 "E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D";\n  ;\n};'],
+    ['an empty managed-keys entry', 'managed-keys { ; };'],
+    ['a clause without its closing brace', 'trust-anchors {'],
+    ['a clause without its closing semicolon', 'trust-anchors { }'],
+  ])('BIND clause with %s: AnchorFileError naming the file', (_, text) => {
+    let error: unknown;
+    try {
+      parseAnchorText(text, 'named.conf');
+    } catch (e) {
+      error = e;
+    }
+    expect(error, String(error)).toBeInstanceOf(AnchorFileError);
+    expect((error as AnchorFileError).fileName).toBe('named.conf');
   });
 
   it('parseRootAnchorsXml: anchors or AnchorFileError', () => {

@@ -14,6 +14,11 @@
  *  - NSEC3 with 65535 iterations (RFC 9276 §3.2), 255-octet salts, 100
  *    NSEC3 records, on a 123-label name.
  *
+ * Also: a signed answer 32 labels below the anchor (an ip6.arpa PTR name is
+ * 34 labels below the root) must be secure with prefetching as without it;
+ * hostile questions are refused before any query; a source that throws
+ * synchronously or rejects with a non-Error ends as a typed rejection.
+ *
  * No timing assertion: the test just awaits (vitest's timeout catches a hang).
  * Last, no unhandled rejection may have fired while all of this ran
  * (prefetching starts queries whose failures nobody awaits).

@@ -33,12 +33,18 @@
  *  - Anything else (random removals, swapped responses): a verdict or a typed
  *    rejection, and if secure then with exactly the records of the
  *    unmutated replay (the lab signed one version of every RRset).
+ *  - Changed RDATA under a signature that is still there is bogus, not
+ *    insecure (RFC 4035 §5.5); removals and RRSIG changes only "not secure"
+ *    (an unsigned RRset may be argued into an insecure delegation, e.g. by an
+ *    NSEC3 proof over the RFC 9276 iteration limit).
+ *  - Family (f) repeats the RDATA flips and DS removals with prefetching, and
+ *    the file ends by checking that no unhandled rejection fired.
  *
  * A mutation is applied to every copy of the record in every response (a
  * CNAME target's RRset may come in two responses), so the validator cannot
  * avoid it by reading the other copy.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Name } from '../../src/wire/name.js';
 import { isSubdomain, isStrictSubdomain, nameEquals, nameFromText, nameToText } from '../../src/wire/name.js';
 import type { Message, RR } from '../../src/wire/message.js';
@@ -61,6 +67,16 @@ import {
   sigsOver,
   statusOf,
 } from './_support.js';
+
+// Prefetching (family f) starts queries nobody awaits: none of them may end as an unhandled rejection.
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown): void => {
+  unhandled.push(reason);
+};
+process.on('unhandledRejection', onUnhandled);
+afterAll(() => {
+  process.off('unhandledRejection', onUnhandled);
+});
 
 const ALL = labCases();
 const SECURE = ALL.filter((c) => c.fixture.expected?.status === 'secure');
@@ -281,8 +297,8 @@ function bogus(p: Plan, o: Outcome, what: string): string[] {
   return problems;
 }
 
-async function run(p: Plan, exchanges: Exchange[], what: string): Promise<Outcome> {
-  return replay(p.c, exchanges, `${p.c.file}: ${what}`);
+async function run(p: Plan, exchanges: Exchange[], what: string, prefetch = false): Promise<Outcome> {
+  return replay(p.c, exchanges, `${p.c.file}: ${what}`, prefetch);
 }
 
 /** RRsets the verdict stands on, each with a label. */
@@ -485,5 +501,29 @@ describe('mutated replays of the secure lab fixtures', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it.each(SECURE)('$file (f): with prefetching, flipped answer / chain RDATA → bogus, a removed DS RRset → not secure', async (c) => {
+    const p = await planOf(c);
+    const rng = new Prng(seedOf(c.file, 6));
+    const problems: string[] = [];
+    const records = allRecords(p.exchanges);
+    for (const { set: s, label } of neededSets(p)) {
+      const target = rng.pick(dataOf(records, s));
+      const bit = signedBit(rng, target);
+      const what = `prefetch: ${label} ${exchangeLabel(s)} RDATA bit ${bit} flipped`;
+      problems.push(...bogus(p, await run(p, replaceRecord(p.exchanges, target, flipBit(target.rdata, bit)), what, true), what));
+    }
+    for (const zone of p.dsZones) {
+      const what = `prefetch: DS RRset of ${nameToText(zone)} removed with its RRSIGs`;
+      const drop = (rr: RR): boolean => nameEquals(rr.name, zone) && (rr.type === RRType.DS || coveredType(rr) === RRType.DS);
+      problems.push(...notSecure(p, await run(p, removeRecords(p.exchanges, drop), what, true), what));
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('no unhandled rejection fired during the mutated replays', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(unhandled.map((r) => (r instanceof Error ? `${r.name}: ${r.message}` : String(r)))).toEqual([]);
   });
 });

@@ -331,7 +331,9 @@ function parseBindAnchors(text: string, fileName: string): TrustAnchor[] {
 }
 
 function bindEntry(entry: readonly BindToken[], clause: string, fileName: string): { rr: RR; line: number } {
-  const line = entry[0]!.line;
+  const first = entry[0];
+  if (!first) throw new AnchorFileError(fileName, `empty entry in ${clause}`);
+  const line = first.line;
   let name: Name;
   try {
     name = nameFromText(entry[0]!.text, ROOT);

@@ -63,3 +63,10 @@ export const MAX_QUERIES_PER_QUESTION = 64;
 
 /** Zone cuts walked from an anchor to an answer (names have at most 127 labels). */
 export const MAX_ZONE_DEPTH = 32;
+
+/**
+ * Ancestors below the anchor whose DS and DNSKEY sets are asked for in
+ * parallel with the answer (two queries each). Not a security limit: it keeps
+ * prefetching for deep names (ip6.arpa has 34 labels) from wasting queries.
+ */
+export const MAX_PREFETCH_DEPTH = 6;

@@ -45,7 +45,10 @@ export class QuestionContext {
         return Promise.reject(new QueryBudgetError(`more than ${this.maxQueries} upstream queries for one question`));
       }
       this.queries++;
-      p = this.source.query(name, type).catch((e: unknown) => {
+      // Promise.resolve().then: a source that throws synchronously rejects too.
+      p = Promise.resolve()
+        .then(() => this.source.query(name, type))
+        .catch((e: unknown) => {
         if (e instanceof UpstreamError) throw e;
         throw new UpstreamError(e instanceof Error ? e.message : String(e), e);
       });
@@ -54,9 +57,13 @@ export class QuestionContext {
     return p;
   }
 
-  /** Starts a query whose answer may be needed later; its failure is ignored here. */
+  /**
+   * Starts a query whose answer may be needed later; its failure is ignored
+   * here. Prefetching may use at most half of the question's query budget,
+   * so it can never starve the queries the answer really needs.
+   */
   prefetch(name: Name, type: number): void {
-    if (this.queries >= this.maxQueries) return;
+    if (this.queries >= this.maxQueries / 2) return;
     this.ask(name, type).catch(() => undefined);
   }
 

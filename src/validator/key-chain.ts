@@ -16,7 +16,7 @@ import { type RRset, verifyRrset, cappedTtl } from '../dnssec/rrsig.js';
 import { dsMatchesKey } from '../dnssec/ds.js';
 import { readDs, dnskeyOf, type DsData, DNSKEY_FLAG_ZONE } from '../dnssec/records.js';
 import { isSupportedAlgorithm, isSupportedDigestType } from '../crypto/index.js';
-import { MAX_RRSIGS_PER_RRSET, MAX_ZONE_DEPTH } from '../dnssec/limits.js';
+import { MAX_PREFETCH_DEPTH, MAX_RRSIGS_PER_RRSET, MAX_ZONE_DEPTH } from '../dnssec/limits.js';
 import { responseRRsets, findRRset } from './rrsets.js';
 import type { QuestionContext } from './context.js';
 import { reason, rrsetFailureReason, rrsetLabel } from './reasons.js';
@@ -163,7 +163,10 @@ export class KeyChain {
     const anchor = this.closestAnchor(target);
     if (!anchor) return;
     if (!this.cache.get(nameKey(anchor.zone), ctx.now)) ctx.prefetch(anchor.zone, RRType.DNSKEY);
-    for (let n = anchor.zone.length + 1; n <= target.length; n++) {
+    // Zone cuts are usually near the top (TLD, domain, a subdomain or two);
+    // deeper ones (ip6.arpa) are found one hop at a time.
+    const last = Math.min(target.length, anchor.zone.length + MAX_PREFETCH_DEPTH);
+    for (let n = anchor.zone.length + 1; n <= last; n++) {
       const c = ancestorWithLabels(target, n);
       if (this.cache.get(nameKey(c), ctx.now)) continue;
       ctx.prefetch(c, RRType.DS);

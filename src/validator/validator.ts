@@ -145,7 +145,9 @@ export class Validator {
     const keys = this.chain(now);
     const answer = new AnswerValidator(keys, ctx, this.prefetch);
     if (this.prefetch) {
-      // Start the key walk for the question name alongside the answer.
+      // The answer's query goes first; the DS/DNSKEY sets the walk will need
+      // go out alongside it (one round trip for a cold chain, not one per zone).
+      ctx.prefetch(qname, qtype);
       keys.prefetchFor(qtype === RRType.DS ? qname.slice(1) : qname, ctx);
     }
     try {

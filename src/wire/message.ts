@@ -239,9 +239,17 @@ export function encodeMessage(init: MessageInit): Uint8Array {
   const rcode = init.rcode ?? 0;
   const question = init.question ?? [];
   const sections = [init.answer ?? [], init.authority ?? [], init.additional ?? []];
+  if (question.length > 0xffff || sections.some((s) => s.length > 0xffff) || sections[2]!.length + (init.edns ? 1 : 0) > 0xffff) {
+    throw new MessageError('more than 65535 records in one section (RFC 1035 §4.1.1)');
+  }
   let len = 12;
   for (const q of question) len += nameWireLength(q.name) + 4;
-  for (const sec of sections) for (const rr of sec) len += nameWireLength(rr.name) + 10 + rr.rdata.length;
+  for (const sec of sections) {
+    for (const rr of sec) {
+      if (rr.rdata.length > 0xffff) throw new MessageError(`RDATA of ${rr.rdata.length} octets does not fit RDLENGTH (RFC 1035 §3.2.1)`);
+      len += nameWireLength(rr.name) + 10 + rr.rdata.length;
+    }
+  }
   if (init.edns) {
     len += 11;
     for (const o of init.edns.options) len += 4 + o.data.length;

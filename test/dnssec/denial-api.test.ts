@@ -6,7 +6,7 @@ import { type Name, nameFromText, nameToCanonicalWire } from '../../src/wire/nam
 import { RRType } from '../../src/wire/rrtype.js';
 import { EDE } from '../../src/types.js';
 import { nsec3Hash } from '../../src/crypto/index.js';
-import { base32hexEncode } from '../../src/dnssec/base32hex.js';
+import { base32hexEncode } from '../../src/wire/base32hex.js';
 import { type DenialRecord, proveNodata, proveNoDs, proveNxdomain, proveWildcardAnswer } from '../../src/dnssec/denial.js';
 
 const n = (text: string): Name => nameFromText(text);

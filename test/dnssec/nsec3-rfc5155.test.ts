@@ -13,7 +13,7 @@ import { RRType } from '../../src/wire/rrtype.js';
 import { EDE } from '../../src/types.js';
 import { nsec3Hash } from '../../src/crypto/index.js';
 import { MAX_NSEC3_HASHES_PER_PROOF, MAX_NSEC3_ITERATIONS, MAX_NSEC3_RECORDS_PER_RESPONSE } from '../../src/dnssec/limits.js';
-import { base32hexDecode, base32hexEncode } from '../../src/dnssec/base32hex.js';
+import { base32hexDecode, base32hexEncode } from '../../src/wire/base32hex.js';
 import {
   type DenialInput,
   type DenialOutcome,

@@ -14,7 +14,7 @@ import { makeMessage, n, rfcZone, rrsetWithSigs } from '../support/vectors.js';
 import { rfc6605Zone } from '../support/signed-zone.js';
 import { rr } from '../support/signer.js';
 import { nsec3Hash } from '../../src/crypto/index.js';
-import { base32hexEncode } from '../../src/dnssec/base32hex.js';
+import { base32hexEncode } from '../../src/wire/base32hex.js';
 import { nameToCanonicalWire } from '../../src/wire/name.js';
 
 const z = rfcZone('rfc4035-A-signed-zone.zone');

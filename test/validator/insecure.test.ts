@@ -23,7 +23,7 @@ import { RRType } from '../../src/wire/rrtype.js';
 import { EDE } from '../../src/types.js';
 import { MAX_NSEC3_ITERATIONS } from '../../src/dnssec/limits.js';
 import { nsec3Hash } from '../../src/crypto/index.js';
-import { base32hexEncode } from '../../src/dnssec/base32hex.js';
+import { base32hexEncode } from '../../src/wire/base32hex.js';
 import { nameToCanonicalWire } from '../../src/wire/name.js';
 import { RecordPool, readShared } from '../support/record-pool.js';
 import { anchorsFrom, makeMessage, n, rfcZone, rrsetWithSigs, sectionedMessage } from '../support/vectors.js';

@@ -156,7 +156,8 @@ export class AnswerValidator {
       this.ctx.addStep({ kind, zone: nameToText(entry.zone), signatures, status: 'bogus', note: what });
       return { status: 'bogus', reasons: [rrsetFailureReason(check, what, entry.zone)], ttl: 0, rrsets: [rrset] };
     }
-    let ttl = cappedTtl(rrset.ttl, check.sig, this.ctx.now);
+    // The answer lives no longer than the keys that vouch for it.
+    let ttl = Math.min(cappedTtl(rrset.ttl, check.sig, this.ctx.now), Math.max(0, entry.expires - this.ctx.now));
     if (check.sig.labels < rrsigLabelCount(rrset.name)) {
       // A wildcard expansion: prove that the name itself does not exist.
       const d = denialInputFrom(sets.authority, entry, this.vctx());
@@ -175,6 +176,10 @@ export class AnswerValidator {
       }
     } else {
       this.ctx.addStep({ kind, zone: nameToText(entry.zone), signatures, status: 'secure', note: what });
+      // The owner and the names above it up to the signer are no zone cuts
+      // (a DS RRset's owner is: it lives at the parent side of one).
+      const owner = rrset.type === RRType.DS ? rrset.name.slice(1) : rrset.name;
+      this.keys.markNotCuts(owner, entry.zone, this.ctx.now + ttl);
     }
     return { status: 'secure', reasons: [], ttl, rrsets: [rrset] };
   }
@@ -231,7 +236,7 @@ export class AnswerValidator {
     }
     const d = denialInputFrom(sets.authority, entry, this.vctx());
     const signatures = [...d.signatures];
-    let ttl = d.ttl;
+    let ttl = Math.min(d.ttl, Math.max(0, entry.expires - this.ctx.now));
     const soa = findSoa(sets);
     if (soa) {
       const check = verifyRrset(soa, entry.dnskeys, this.vctx(), MAX_RRSIGS_PER_RRSET);

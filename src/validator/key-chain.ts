@@ -106,16 +106,20 @@ export function usableDs(dsList: readonly DsData[], ctx: QuestionContext): DsDat
 
 export class KeyChain {
   private readonly cache: EntryCache;
+  private readonly notCuts = new Map<string, number>();
+  private readonly maxNotCuts: number;
 
   constructor(
     private readonly anchors: readonly TrustAnchor[],
     maxEntries = 10_000,
   ) {
     this.cache = new EntryCache(maxEntries);
+    this.maxNotCuts = maxEntries;
   }
 
   clear(): void {
     this.cache.clear();
+    this.notCuts.clear();
   }
 
   /** The deepest trust anchor at or above `name` (a deeper anchor wins: islands of trust). */
@@ -168,10 +172,30 @@ export class KeyChain {
     const last = Math.min(target.length, anchor.zone.length + MAX_PREFETCH_DEPTH);
     for (let n = anchor.zone.length + 1; n <= last; n++) {
       const c = ancestorWithLabels(target, n);
-      if (this.cache.get(nameKey(c), ctx.now)) continue;
+      if (this.cache.get(nameKey(c), ctx.now) || this.isKnownNotCut(c, ctx.now)) continue;
       ctx.prefetch(c, RRType.DS);
       ctx.prefetch(c, RRType.DNSKEY);
     }
+  }
+
+  /**
+   * Remembers that the names from just below `signer` down to `owner` are no
+   * zone cuts: `signer` validly signed data at `owner` (a zone signs only its
+   * own names, RFC 4035 §2.2). Only prefetching reads this, to skip useless
+   * DS/DNSKEY queries; validation never trusts it.
+   */
+  markNotCuts(owner: Name, signer: Name, expires: number): void {
+    for (let n = signer.length + 1; n <= owner.length && n <= signer.length + MAX_PREFETCH_DEPTH; n++) {
+      const key = nameKey(ancestorWithLabels(owner, n));
+      this.notCuts.delete(key);
+      this.notCuts.set(key, expires);
+    }
+    while (this.notCuts.size > this.maxNotCuts) this.notCuts.delete(this.notCuts.keys().next().value as string);
+  }
+
+  private isKnownNotCut(name: Name, now: number): boolean {
+    const expires = this.notCuts.get(nameKey(name));
+    return expires !== undefined && expires > now;
   }
 
   private async cached(name: Name, ctx: QuestionContext, make: () => Promise<KeyEntry>): Promise<KeyEntry> {
@@ -356,7 +380,7 @@ export class KeyChain {
         reasons: [reason(outcome.ede ?? EDE.OTHER, `insecure delegation: ${outcome.detail}`, zone)],
         ...(outcome.optOut ? { optOut: true } : {}),
         steps: [...parent.steps, step],
-        expires: ctx.now + Math.min(denial.ttl, MAX_ENTRY_TTL),
+        expires: Math.min(ctx.now + Math.min(denial.ttl, MAX_ENTRY_TTL), parent.expires),
       };
     }
     const step: ChainStep = { kind: 'delegation', zone: zoneText, signatures: sigs, status: 'bogus', note: outcome.text };
@@ -442,7 +466,8 @@ export class KeyChain {
       }
       const step: ChainStep = { ...stepBase, signatures: sigs, status: 'secure' };
       const ttl = Math.min(dsTtl, cappedTtl(keyset.ttl, keyCheck.sig, ctx.now), MAX_ENTRY_TTL);
-      return { kind: 'secure', zone: child, dnskeys: keyset.rrs, steps: steps(step), expires: ctx.now + ttl };
+      // A child's keys are only as fresh as the parent's that vouch for them.
+      return { kind: 'secure', zone: child, dnskeys: keyset.rrs, steps: steps(step), expires: Math.min(ctx.now + ttl, parent.expires) };
     }
   }
 }

@@ -6,8 +6,8 @@
  * No I/O here: responses come from the source passed in; the clock is
  * injectable.
  */
-import { type Name, nameFromText, nameToText } from '../wire/name.js';
-import { RRType, typeFromText, typeToText, rcodeToText } from '../wire/rrtype.js';
+import { type Name, nameFromText, nameKey, nameToText } from '../wire/name.js';
+import { RRType, Rcode, typeFromText, typeToText, rcodeToText } from '../wire/rrtype.js';
 import { rdataToText, rrToText } from '../wire/presentation.js';
 import type { CryptoOptions } from '../crypto/index.js';
 import { type TrustAnchor, loadTrustAnchorFile, DEFAULT_ROOT_ANCHORS_PATH } from '../dnssec/anchors.js';
@@ -15,8 +15,8 @@ import type { RRset } from '../dnssec/rrsig.js';
 import { EDE } from '../types.js';
 import { QuestionContext, QueryBudgetError, type ResponseSource } from './context.js';
 import { KeyChain } from './key-chain.js';
-import { AnswerValidator } from './answer.js';
-import type { ValidatedRecord, ValidationResult } from './result.js';
+import { AnswerValidator, type AnswerOutcome } from './answer.js';
+import type { ChainStep, ValidatedRecord, ValidationResult } from './result.js';
 import { reason } from './reasons.js';
 import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
 
@@ -36,6 +36,12 @@ export interface ValidatorOptions {
   readonly prefetch?: boolean;
   /** Entries in the validated-key cache (LRU). Default 10000. */
   readonly keyCacheSize?: number;
+  /**
+   * Secure and insecure results kept (LRU), each until its capped TTL runs
+   * out (RFC 4035 §5.3.3); bogus results are never kept. Default 1000; 0
+   * turns the result cache off.
+   */
+  readonly resultCacheSize?: number;
 }
 
 function systemClock(): number {
@@ -93,6 +99,9 @@ export class Validator {
   private anchors: readonly TrustAnchor[] | undefined;
   private keyChain: KeyChain | undefined;
   private readonly keyCacheSize: number;
+  private readonly resultCacheSize: number;
+  private readonly results = new Map<string, CachedResult>();
+  private readonly inFlight = new Map<string, Promise<CachedResult>>();
 
   constructor(opts: ValidatorOptions) {
     this.source = opts.source;
@@ -101,6 +110,7 @@ export class Validator {
     this.prefetch = opts.prefetch ?? true;
     this.anchors = opts.trustAnchors;
     this.keyCacheSize = opts.keyCacheSize ?? 10_000;
+    this.resultCacheSize = opts.resultCacheSize ?? 1000;
   }
 
   private chain(now: number): KeyChain {
@@ -111,9 +121,10 @@ export class Validator {
     return this.keyChain;
   }
 
-  /** Forgets every validated key (the next question walks the chain again). */
+  /** Forgets every validated key and result (the next question walks the chain again). */
   clearCache(): void {
     this.keyChain?.clear();
+    this.results.clear();
   }
 
   /** MX records of `name` with the answer's status (a null MX, RFC 7505, is preference 0 and "."). */
@@ -141,6 +152,29 @@ export class Validator {
     const qname = toName(name);
     const qtype = toType(type);
     const now = this.clock();
+    const key = `${nameKey(qname)}|${qtype}`;
+    const hit = this.results.get(key);
+    if (hit && hit.expires > now) {
+      this.results.delete(key);
+      this.results.set(key, hit);
+      return present(hit, qname, qtype, hit.expires - now);
+    }
+    if (hit) this.results.delete(key);
+    // Identical questions in flight are validated once.
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.compute(qname, qtype, now).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    const done = await pending;
+    if (this.resultCacheSize > 0 && done.outcome.status !== 'bogus' && done.outcome.ttl > 0 && !this.results.has(key)) {
+      this.results.set(key, done);
+      while (this.results.size > this.resultCacheSize) this.results.delete(this.results.keys().next().value as string);
+    }
+    return present(done, qname, qtype, done.outcome.ttl);
+  }
+
+  private async compute(qname: Name, qtype: number, now: number): Promise<CachedResult> {
     const ctx = new QuestionContext(this.source, now, this.crypto);
     const keys = this.chain(now);
     const answer = new AnswerValidator(keys, ctx, this.prefetch);
@@ -151,34 +185,44 @@ export class Validator {
       keys.prefetchFor(qtype === RRType.DS ? qname.slice(1) : qname, ctx);
     }
     try {
-      const out = await answer.run(qname, qtype);
-      return {
-        status: out.status,
-        name: nameToText(qname),
-        type: typeToText(qtype),
-        rcode: rcodeToText(out.rcode),
-        // Fail closed: a bogus answer's records are not handed out.
-        records: out.status === 'bogus' ? [] : toRecords(out.rrsets, out.ttl),
-        ttl: out.ttl,
-        reasons: out.reasons,
-        chain: ctx.trace,
-      };
+      const outcome = await answer.run(qname, qtype);
+      return { outcome, chain: ctx.trace, expires: now + outcome.ttl };
     } catch (e) {
       if (e instanceof QueryBudgetError) {
-        return {
+        const outcome: AnswerOutcome = {
           status: 'bogus',
-          name: nameToText(qname),
-          type: typeToText(qtype),
-          rcode: 'SERVFAIL',
-          records: [],
-          ttl: 0,
           reasons: [reason(EDE.DNSSEC_BOGUS, `${e.message} (denial-of-service limit)`)],
-          chain: ctx.trace,
+          ttl: 0,
+          rcode: Rcode.SERVFAIL,
+          rrsets: [],
         };
+        return { outcome, chain: ctx.trace, expires: now };
       }
       throw e;
     }
   }
+}
+
+interface CachedResult {
+  readonly outcome: AnswerOutcome;
+  readonly chain: readonly ChainStep[];
+  /** Unix time when the result's TTL runs out. */
+  readonly expires: number;
+}
+
+function present(c: CachedResult, qname: Name, qtype: number, ttl: number): ValidationResult {
+  const out = c.outcome;
+  return {
+    status: out.status,
+    name: nameToText(qname),
+    type: typeToText(qtype),
+    rcode: rcodeToText(out.rcode),
+    // Fail closed: a bogus answer's records are not handed out.
+    records: out.status === 'bogus' ? [] : toRecords(out.rrsets, ttl),
+    ttl,
+    reasons: out.reasons,
+    chain: c.chain,
+  };
 }
 
 export function createValidator(opts: ValidatorOptions): Validator {

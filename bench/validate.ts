@@ -176,7 +176,9 @@ function makeProject(lab: LabEnv, cache: boolean): Project {
   const source = createNetworkSource({ servers, transport, ...(cache ? {} : { cache: false }) });
   // The anchor file is read per validator, as a new process would.
   const trustAnchors = loadTrustAnchorFile(lab.anchors.ds, Math.floor(Date.now() / 1000));
-  const validator = createValidator({ source, trustAnchors });
+  // cache=off: no response cache and no result cache, so every validation asks
+  // for the answer and verifies its signatures (only the validated keys stay).
+  const validator = createValidator({ source, trustAnchors, ...(cache ? {} : { resultCacheSize: 0 }) });
   return {
     validator,
     source,
@@ -437,17 +439,18 @@ async function bench(lab: LabEnv, questions: readonly LabCase[]): Promise<void> 
     const net = { on: cached.transport.take().queries, off: uncached.transport.take().queries };
     const sent = { on: (cached.source.stats()?.queriesSent ?? 0) - sent0.on, off: (uncached.source.stats()?.queriesSent ?? 0) - sent0.off };
     const lat = (col: Column): string => `${ms(median(col.latencies))}/${ms(p90(col.latencies))}`;
+    const label = { on: 'cache=on(results+responses)', off: 'cache=off(keys-only)' } as const;
     for (const mode of ['on', 'off'] as const) {
       const s = seq[mode];
       const c = conc[mode];
       console.log(
-        `warm-validate cache=${mode} seq project=${rate(median(s.rates))} unbound=${rate(median(seq.unbound.rates))} ratio=${ratio(roundRatio(s, seq.unbound))}` +
+        `warm-validate ${label[mode]} seq project=${rate(median(s.rates))} unbound=${rate(median(seq.unbound.rates))} ratio=${ratio(roundRatio(s, seq.unbound))}` +
           ` latency-ms project=${lat(s)} unbound=${lat(seq.unbound)} ratio=${ratio(median(seq.unbound.latencies) / median(s.latencies))} (unbound/project)`,
       );
-      console.log(`warm-validate cache=${mode} c${CONCURRENCY} project=${rate(median(c.rates))} unbound=${rate(median(conc.unbound.rates))} ratio=${ratio(roundRatio(c, conc.unbound))}`);
+      console.log(`warm-validate ${label[mode]} c${CONCURRENCY} project=${rate(median(c.rates))} unbound=${rate(median(conc.unbound.rates))} ratio=${ratio(roundRatio(c, conc.unbound))}`);
       const done = s.done + c.done;
       console.log(
-        `#   cache=${mode}: ${done} validations sent ${net[mode]} questions to the network (${one(net[mode] / done)} per validation; ` +
+        `#   ${label[mode]}: ${done} validations sent ${net[mode]} questions to the network (${one(net[mode] / done)} per validation; ` +
           `source stats() queriesSent=${sent[mode]})`,
       );
     }

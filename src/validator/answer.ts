@@ -176,11 +176,10 @@ export class AnswerValidator {
       }
     } else {
       this.ctx.addStep({ kind, zone: nameToText(entry.zone), signatures, status: 'secure', note: what });
-      // The owner and the names above it up to the signer are no zone cuts
-      // (a DS RRset's owner is: it lives at the parent side of one).
-      const owner = rrset.type === RRType.DS ? rrset.name.slice(1) : rrset.name;
-      this.keys.markNotCuts(owner, entry.zone, this.ctx.now + ttl);
     }
+    // The owner and the names above it up to the signer are no zone cuts
+    // (a DS RRset's owner is: it lives at the parent side of one).
+    this.keys.markNotCuts(AnswerValidator.zoneLookupName(rrset.name, rrset.type), entry.zone, this.ctx.now + ttl);
     return { status: 'secure', reasons: [], ttl, rrsets: [rrset] };
   }
 
@@ -250,6 +249,7 @@ export class AnswerValidator {
     const outcome = nx ? proveNxdomain(name, d.input) : proveNodata(name, qtype, d.input);
     if (outcome.result === 'proven' || outcome.result === 'no-cut') {
       this.ctx.addStep({ kind: 'denial', zone: nameToText(entry.zone), signatures, status: 'secure', note: `${what}: ${outcome.detail}` });
+      this.keys.markNotCuts(AnswerValidator.zoneLookupName(name, qtype), entry.zone, this.ctx.now + ttl);
       return { status: 'secure', reasons: [], ttl, rrsets: [] };
     }
     if (outcome.result === 'insecure') {

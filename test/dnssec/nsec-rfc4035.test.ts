@@ -1,10 +1,8 @@
 // NSEC denial proofs (RFC 4035 §5.4, §5.2, §5.3.4; RFC 6840 §4.1, §4.3, §4.4),
 // checked against the RFC 4035 Appendix A zone and Appendix B responses in
 // ../shared/vectors/rfc, plus variants built from the same records.
+import { readShared } from '../support/record-pool.js';
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseZoneText, rdataFromText } from '../../src/wire/presentation.js';
 import { type Name, ROOT, nameFromText, nameKey } from '../../src/wire/name.js';
 import { RRType } from '../../src/wire/rrtype.js';
@@ -20,12 +18,9 @@ import {
 } from '../../src/dnssec/denial.js';
 import { nsecCovers, nsecProvesNameAbsent, usableNsecs } from '../../src/dnssec/nsec.js';
 
-const RFC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/vectors/rfc');
-
+/** A vector under ../shared/vectors/rfc (a clear error when ../shared is absent). */
 function vectorText(file: string): string {
-  const p = join(RFC_DIR, file);
-  if (!existsSync(p)) throw new Error(`shared test vector missing: ${p} (expected ../shared/vectors next to the checkout)`);
-  return readFileSync(p, 'utf8');
+  return readShared(`vectors/rfc/${file}`);
 }
 
 /** The NSEC records of a vector file (any section). */

@@ -3,10 +3,8 @@
 // ../shared/vectors/rfc, plus variants of the same records (flags, iterations,
 // records removed). The proofs do not look at signatures, so changed RDATA
 // stands for "a zone signed this instead".
+import { readShared } from '../support/record-pool.js';
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseZoneText, rdataFromText } from '../../src/wire/presentation.js';
 import { type Name, nameFromText, nameKey, nameToCanonicalWire } from '../../src/wire/name.js';
 import { RRType } from '../../src/wire/rrtype.js';
@@ -25,12 +23,9 @@ import {
 } from '../../src/dnssec/denial.js';
 import { prepareNsec3Chain } from '../../src/dnssec/nsec3.js';
 
-const RFC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/vectors/rfc');
-
+/** A vector under ../shared/vectors/rfc (a clear error when ../shared is absent). */
 function vectorText(file: string): string {
-  const p = join(RFC_DIR, file);
-  if (!existsSync(p)) throw new Error(`shared test vector missing: ${p} (expected ../shared/vectors next to the checkout)`);
-  return readFileSync(p, 'utf8');
+  return readShared(`vectors/rfc/${file}`);
 }
 
 /** The NSEC3 records of a vector file (any section). */

@@ -48,6 +48,11 @@ export interface DenialInput {
   readonly zone: Name;
   readonly nsec: readonly DenialRecord[];
   readonly nsec3: readonly DenialRecord[];
+  /**
+   * NSEC3 iterations above which the proof is not checked but insecure (EDE 27).
+   * Default MAX_NSEC3_ITERATIONS (RFC 9276 §3.2).
+   */
+  readonly maxIterations?: number;
 }
 
 export interface DenialProven {
@@ -91,7 +96,7 @@ function run(
     if (nsecOutcome.result !== 'failed' || input.nsec3.length === 0) return nsecOutcome;
   }
   if (input.nsec3.length > 0) {
-    const prepared = prepareNsec3Chain(input.nsec3, input.zone, hash);
+    const prepared = prepareNsec3Chain(input.nsec3, input.zone, hash, input.maxIterations);
     return prepared.ok ? withNsec3(prepared.chain) : prepared.outcome;
   }
   return { result: 'failed', ede: EDE.NSEC_MISSING, text: 'no NSEC or NSEC3 records to prove the denial' };

@@ -42,6 +42,19 @@ export const MAX_SIGNATURE_VERIFICATIONS_PER_QUESTION = 64;
 export const MAX_NSEC3_ITERATIONS = 150;
 
 /**
+ * NSEC3 iterations up to which a proof is still checked when it decides where
+ * the zone cuts are (the DS walk for unsigned data), instead of being taken as
+ * an insecure answer. Above MAX_NSEC3_ITERATIONS an NXDOMAIN/NODATA answer is
+ * insecure (RFC 9276 §3.2); but taking an unchecked proof as "this name is an
+ * unsigned delegation" would let anyone strip the RRSIGs of a positive answer
+ * in such a zone and get insecure instead of bogus. RFC 9276 §3.2 names 500 as
+ * the point above which validators may stop (SERVFAIL); we check up to there
+ * (at most MAX_NSEC3_HASHES_PER_PROOF hashes, a few milliseconds) and call
+ * anything above it insecure with EDE 27.
+ */
+export const MAX_NSEC3_ITERATIONS_FOR_ZONE_CUTS = 500;
+
+/**
  * NSEC3 hash computations for one proof (CVE-2023-50868). Unbound caps them
  * with `MAX_NSEC3_CALCULATIONS` = 8 per RRset plus a suspend; a closest
  * encloser proof needs at most one hash per label of the query name, and

@@ -137,11 +137,17 @@ export type Nsec3ChainOrOutcome = { ok: true; chain: Nsec3Chain } | { ok: false;
  *   malformed RDATA, an owner that is not exactly one base32hex label of the
  *   hash length above the zone, a Next Hashed Owner Name of the wrong length;
  * - none left → failed, EDE 12 (§8.1: "generally be considered bogus");
- * - any record above MAX_NSEC3_ITERATIONS → insecure, EDE 27 (RFC 9276 §3.2);
+ * - any record above `maxIterations` (default MAX_NSEC3_ITERATIONS) → insecure,
+ *   EDE 27 (RFC 9276 §3.2);
  * - differing salt or iterations among the records → failed (§8.2 allows
  *   treating this as bogus; one proof uses one hash function).
  */
-export function prepareNsec3Chain(records: readonly DenialRecord[], zone: Name, hash: Nsec3HashFunction): Nsec3ChainOrOutcome {
+export function prepareNsec3Chain(
+  records: readonly DenialRecord[],
+  zone: Name,
+  hash: Nsec3HashFunction,
+  maxIterations: number = MAX_NSEC3_ITERATIONS,
+): Nsec3ChainOrOutcome {
   if (records.length > MAX_NSEC3_RECORDS_PER_RESPONSE) {
     return {
       ok: false,
@@ -163,7 +169,7 @@ export function prepareNsec3Chain(records: readonly DenialRecord[], zone: Name, 
     return { ok: false, outcome: failed(EDE.NSEC_MISSING, `no usable NSEC3 records for zone ${t(zone)}`) };
   }
   const highest = usable.reduce((m, r) => Math.max(m, r.data.iterations), 0);
-  if (highest > MAX_NSEC3_ITERATIONS) {
+  if (highest > maxIterations) {
     return {
       ok: false,
       outcome: {
@@ -171,7 +177,7 @@ export function prepareNsec3Chain(records: readonly DenialRecord[], zone: Name, 
         via: 'nsec3',
         why: 'iterations',
         ede: EDE.UNSUPPORTED_NSEC3_ITERATIONS,
-        detail: `NSEC3 iterations ${highest} in zone ${t(zone)} exceed ${MAX_NSEC3_ITERATIONS} (RFC 9276 §3.2)`,
+        detail: `NSEC3 iterations ${highest} in zone ${t(zone)} exceed ${maxIterations} (RFC 9276 §3.2)`,
       },
     };
   }

@@ -16,7 +16,7 @@ import { type RRset, verifyRrset, cappedTtl } from '../dnssec/rrsig.js';
 import { dsMatchesKey } from '../dnssec/ds.js';
 import { readDs, dnskeyOf, type DsData, DNSKEY_FLAG_ZONE } from '../dnssec/records.js';
 import { isSupportedAlgorithm, isSupportedDigestType } from '../crypto/index.js';
-import { MAX_PREFETCH_DEPTH, MAX_RRSIGS_PER_RRSET, MAX_ZONE_DEPTH } from '../dnssec/limits.js';
+import { MAX_NSEC3_ITERATIONS_FOR_ZONE_CUTS, MAX_PREFETCH_DEPTH, MAX_RRSIGS_PER_RRSET, MAX_ZONE_DEPTH } from '../dnssec/limits.js';
 import { responseRRsets, findRRset } from './rrsets.js';
 import type { QuestionContext } from './context.js';
 import { reason, rrsetFailureReason, rrsetLabel } from './reasons.js';
@@ -369,7 +369,10 @@ export class KeyChain {
     const parent = await this.parentEntry(signer, ctx, depth);
     if (parent.kind !== 'secure') return parent;
     const denial = denialInputFrom(sets.authority, parent, vctx);
-    const outcome = proveNoDs(zone, denial.input);
+    // Where the zone cuts are is checked even in zones with costly NSEC3
+    // (see MAX_NSEC3_ITERATIONS_FOR_ZONE_CUTS): an unchecked proof must not
+    // turn a stripped answer insecure.
+    const outcome = proveNoDs(zone, { ...denial.input, maxIterations: MAX_NSEC3_ITERATIONS_FOR_ZONE_CUTS });
     const sigs = denial.signatures;
     if (outcome.result === 'no-cut') return parent;
     if (outcome.result === 'insecure') {

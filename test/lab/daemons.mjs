@@ -108,6 +108,8 @@ function unboundConfig(runDir, anchors, tls) {
       'server:',
       '  verbosity: 1',
       '  num-threads: 1',
+      // The default (10 per thread) is too few for the tests' parallel TCP/TLS/HTTPS clients.
+      '  incoming-num-tcp: 100',
       `  interface: ${RESOLVER_ADDRESS}@${RESOLVER_PORT}`,
       `  interface: ${RESOLVER_ADDRESS}@${DOT_PORT}`,
       `  interface: ${RESOLVER_ADDRESS}@${DOH_PORT}`,

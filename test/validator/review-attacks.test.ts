@@ -1,0 +1,231 @@
+/**
+ * Adversarial review of the validator: attacks an on-path attacker (or the
+ * operator of a zone they hold keys for) can mount with validly signed data
+ * that was crafted, replayed or moved to the wrong place. Each test asserts
+ * the fail-closed, RFC-backed verdict. Tests in the "FINDING" blocks fail on
+ * the code as reviewed (they describe weaknesses); the others guard attacks
+ * that are defended today.
+ *
+ * The world (all private keys are published in the RFCs, see
+ * test/support/signer.ts; a DNSKEY's RDATA does not hold its owner, so one
+ * published key pair can serve any zone):
+ *
+ *   example.net.        RFC 6605 §6.1 P-256 key; the trust anchor (DS)
+ *   child.example.net.  secure delegation (DS in example.net.), RFC 8080
+ *                       §6.1 Ed25519 key, www.child.example.net. A 192.0.2.80
+ *   insec.example.net.  insecure delegation (parent NSEC: NS, no DS),
+ *                       unsigned www.insec.example.net. A 192.0.2.66
+ *   www.example.net.    A 192.0.2.1, signed
+ */
+import { describe, expect, it } from 'vitest';
+import { createValidator, type ValidatorOptions } from '../../src/validator/validator.js';
+import type { ValidationResult } from '../../src/validator/result.js';
+import type { ResponseSource } from '../../src/validator/context.js';
+import type { TrustAnchor } from '../../src/dnssec/anchors.js';
+import type { Message, RR } from '../../src/wire/message.js';
+import type { Name } from '../../src/wire/name.js';
+import { RRType, Rcode } from '../../src/wire/rrtype.js';
+import { RecordPool, readShared } from '../support/record-pool.js';
+import { makeMessage, n, vectorRecords } from '../support/vectors.js';
+import { rfc6605Zone } from '../support/signed-zone.js';
+import { dsFor, rr, signAll, signRrset, signingKey, type SigningKey } from '../support/signer.js';
+
+const P = rfc6605Zone();
+const W = { inception: P.window.inception, expiration: P.window.expiration };
+const NOW = P.now;
+const ED_TEXT = readShared('vectors/rfc/rfc8080-6.1-ed25519-example1.txt');
+const ED_SOURCE = vectorRecords(ED_TEXT).find((r) => r.type === RRType.DNSKEY)!;
+const P256_TEXT = readShared('vectors/rfc/rfc6605-6.1-ecdsap256.txt');
+
+/** A published key pair as a DNSKEY of `zone` with the given flags and protocol. */
+function zoneKey(zone: string, source: RR, text: string, flags = 257, protocol = 3): { dnskey: RR; key: SigningKey } {
+  const rdata = source.rdata.slice();
+  rdata[0] = flags >> 8;
+  rdata[1] = flags & 0xff;
+  rdata[2] = protocol;
+  const dnskey: RR = { ...source, name: n(zone), rdata };
+  // The signer name of the RRSIGs made with it is the key's owner, `zone`.
+  return { dnskey, key: signingKey(dnskey, text) };
+}
+
+const CHILD = 'child.example.net.';
+const INSEC = 'insec.example.net.';
+const childKsk = zoneKey(CHILD, ED_SOURCE, ED_TEXT);
+
+function sigOnly(records: RR[]): RR[] {
+  return records.filter((r) => r.type === RRType.RRSIG);
+}
+
+/** The parent zone example.net.: apex, delegations, data and its NSEC chain, all signed. */
+function parentRecords(): RR[] {
+  const signed = [
+    rr('www.example.net.', 'A', '192.0.2.1'),
+    dsFor(childKsk.dnskey, 2),
+    rr('example.net.', 'NSEC', 'child.example.net. NS SOA RRSIG NSEC DNSKEY'),
+    rr(CHILD, 'NSEC', 'insec.example.net. NS DS RRSIG NSEC'),
+    rr(INSEC, 'NSEC', 'www.example.net. NS RRSIG NSEC'),
+    rr('www.example.net.', 'NSEC', 'example.net. A RRSIG NSEC'),
+  ];
+  return [...P.apex, ...P.sign(signed), rr(CHILD, 'NS', 'ns.child.example.net.'), rr(INSEC, 'NS', 'ns.insec.example.net.')];
+}
+
+/** The secure child zone child.example.net., signed with the Ed25519 key. */
+function childRecords(key = childKsk, extraKeys: RR[] = []): RR[] {
+  const keys = [key.dnskey, ...extraKeys];
+  const data = [
+    rr(CHILD, 'SOA', 'ns.child.example.net. hostmaster.child.example.net. 1 3600 300 3600000 300'),
+    rr('www.child.example.net.', 'A', '192.0.2.80'),
+    rr(CHILD, 'NSEC', 'www.child.example.net. NS SOA RRSIG NSEC DNSKEY'),
+    rr('www.child.example.net.', 'NSEC', 'child.example.net. A RRSIG NSEC'),
+  ];
+  return [...keys, ...sigOnly(signAll(keys, key.key, W)), ...signAll(data, key.key, W)];
+}
+
+/** The unsigned zone insec.example.net. */
+function insecRecords(ttl = 3600): RR[] {
+  return [rr(INSEC, 'SOA', 'ns.insec.example.net. hostmaster.insec.example.net. 1 3600 300 3600000 300'), rr('www.insec.example.net.', 'A', '192.0.2.66', ttl)];
+}
+
+/** The parent's signed proof that `name` (a delegation) has no DS. */
+function noDsFromParent(name: string): Message {
+  const recs = parentRecords();
+  const pick = (owner: string, type: number) =>
+    recs.filter((r) => r.name.join('.').toLowerCase() + '.' === owner && (r.type === type || (r.type === RRType.RRSIG && ((r.rdata[0]! << 8) | r.rdata[1]!) === type)));
+  return makeMessage(n(name), RRType.DS, { authority: [...pick('example.net.', RRType.SOA), ...pick(name, RRType.NSEC)] });
+}
+
+type Fix = [name: string, type: number, message: Message];
+
+/** The world as a record pool; `attack` responses are fixed first (they win). */
+function world(attack: Fix[] = [], extra: RR[] = [], child = childRecords()): RecordPool {
+  const pool = new RecordPool([...parentRecords(), ...child, ...insecRecords(), ...extra]);
+  for (const [name, type, msg] of attack) pool.fix(n(name), type, msg);
+  pool.fix(n(INSEC), RRType.DS, noDsFromParent(INSEC));
+  // What insec.example.net.'s own servers answer: NODATA with their unsigned SOA.
+  pool.fix(n(`www.${INSEC}`), RRType.DS, makeMessage(n(`www.${INSEC}`), RRType.DS, { authority: insecRecords().filter((r) => r.type === RRType.SOA) }));
+  return pool;
+}
+
+function validator(source: ResponseSource, opts: Partial<ValidatorOptions> = {}) {
+  return createValidator({ source, trustAnchors: P.dsAnchors, clock: () => NOW, prefetch: false, ...opts });
+}
+
+function answer(name: string, type: number, answerRecords: RR[], extra: Partial<Parameters<typeof makeMessage>[2]> = {}): Fix {
+  return [name, type, makeMessage(n(name), type, { answer: answerRecords, ...extra })];
+}
+
+function show(res: ValidationResult): string {
+  return JSON.stringify({ status: res.status, reasons: res.reasons, records: res.records.map((r) => r.text) });
+}
+
+function expectBogus(res: ValidationResult): void {
+  expect(res.status, show(res)).toBe('bogus');
+  expect(res.records).toEqual([]);
+}
+
+/** An island of trust: only example.net. is anchored; the root and net. are not. */
+const ISLAND: readonly TrustAnchor[] = P.dsAnchors;
+
+describe('the world validates as designed (sanity)', () => {
+  it('www.example.net. A is secure', async () => {
+    const res = await validator(world()).validate('www.example.net.', 'A');
+    expect(res.status, show(res)).toBe('secure');
+    expect(res.records.map((r) => r.data)).toEqual(['192.0.2.1']);
+  });
+
+  it('www.child.example.net. A is secure through the DS', async () => {
+    const res = await validator(world()).validate('www.child.example.net.', 'A');
+    expect(res.status, show(res)).toBe('secure');
+    expect(res.records.map((r) => r.data)).toEqual(['192.0.2.80']);
+  });
+
+  it('www.insec.example.net. A is insecure (NSEC: NS without DS)', async () => {
+    const res = await validator(world()).validate('www.insec.example.net.', 'A');
+    expect(res.status, show(res)).toBe('insecure');
+    expect(res.records.map((r) => r.data)).toEqual(['192.0.2.66']);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// FINDINGS: these fail on the code as reviewed.
+// ---------------------------------------------------------------------------
+
+describe('FINDING 1: a referral to a name above the island trust anchor downgrades the island to insecure', () => {
+  // RFC 4035 §4.3/§5: data at or below a trust anchor is secure or bogus
+  // unless a signed proof from that anchor down shows an unsigned
+  // delegation. A referral whose NS owner lies ABOVE the closest anchor
+  // (net., the root) says nothing about names inside the island.
+  // answer.ts negative(): the referral branch calls keys.entryFor(referral.name);
+  // for net. there is no anchor, so the entry is insecure and so is the answer.
+  it.each(['net.', '.'])('NOERROR, empty answer, authority "%s NS ns.evil." for www.example.net. A: bogus, not insecure', async (owner) => {
+    const referral = makeMessage(n('www.example.net.'), RRType.A, { authority: [rr(owner, 'NS', 'ns.evil.')] });
+    const res = await validator(world([['www.example.net.', RRType.A, referral]]), { trustAnchors: ISLAND }).validate('www.example.net.', 'A');
+    expectBogus(res);
+  });
+});
+
+describe('FINDING 2: a DNAME owned above the island trust anchor redirects a signed name insecurely', () => {
+  // RFC 6672 §2/§5.3.3 and RFC 4035 §5: a DNAME that rewrites names in the
+  // island must itself be validated from the island's anchor. Owned by net.
+  // (above example.net., no anchor) it can only be "insecure" by lack of an
+  // anchor — which must not vouch for names below example.net.
+  // answer.ts run(): positive(dname) → unsignedVerdict(net.) / signerEntry(net.)
+  // → no trust anchor → insecure link; the chain continues into evil.
+  const forged = [
+    rr('net.', 'DNAME', 'evil.'),
+    rr('www.example.net.', 'CNAME', 'www.example.evil.'),
+    rr('www.example.evil.', 'A', '203.0.113.66'),
+  ];
+
+  it('an unsigned DNAME at net. for www.example.net. A: bogus, not insecure', async () => {
+    const res = await validator(world([answer('www.example.net.', RRType.A, forged)]), { trustAnchors: ISLAND }).validate('www.example.net.', 'A');
+    expectBogus(res);
+  });
+
+  it('the same with the DNAME "signed" by net. (a zone with no anchor): bogus, not insecure', async () => {
+    const netKey = zoneKey('net.', ED_SOURCE, ED_TEXT);
+    const signed = [...signAll([forged[0]!], netKey.key, W), forged[1]!, forged[2]!];
+    const src = world([answer('www.example.net.', RRType.A, signed), answer('net.', RRType.DNSKEY, [netKey.dnskey, ...sigOnly(signAll([netKey.dnskey], netKey.key, W))])]);
+    const res = await validator(src, { trustAnchors: ISLAND }).validate('www.example.net.', 'A');
+    expectBogus(res);
+  });
+});
+
+describe('FINDING 3: data below a zone cut signed by the parent zone is accepted as secure', () => {
+  // RFC 4035 §5.3.1: "The RRSIG RR's Signer's Name field MUST be the name of
+  // the zone that contains the RRset." www.child.example.net. lives in the
+  // zone child.example.net. (the parent holds a DS for it): an RRSIG whose
+  // signer is example.net. is not a signature of its zone. The realistic
+  // source is a replay: the name was in the parent zone before the
+  // delegation and the parent's old signatures have not expired yet (or a
+  // parent operator forging child data without touching the DS).
+  // answer.ts positiveBySigner(): checks that the signer is A zone
+  // (signerEntry), not that it is THE zone holding the owner.
+  const forged = P.sign([rr('www.child.example.net.', 'A', '203.0.113.66')]);
+
+  it('www.child.example.net. A signed by example.net. (the child is a signed zone): bogus', async () => {
+    const res = await validator(world([answer('www.child.example.net.', RRType.A, forged)])).validate('www.child.example.net.', 'A');
+    expectBogus(res);
+  });
+
+  it('the same reached through a genuine CNAME from example.net.: bogus', async () => {
+    const cname = P.sign([rr('alias.example.net.', 'CNAME', 'www.child.example.net.')]);
+    const res = await validator(world([answer('alias.example.net.', RRType.A, [...cname, ...forged])])).validate('alias.example.net.', 'A');
+    expectBogus(res);
+  });
+
+  it('www.insec.example.net. A signed by example.net. below the proven-insecure cut: not secure', async () => {
+    const replay = P.sign([rr('www.insec.example.net.', 'A', '203.0.113.66')]);
+    const res = await validator(world([answer('www.insec.example.net.', RRType.A, replay)])).validate('www.insec.example.net.', 'A');
+    expect(res.status, show(res)).not.toBe('secure');
+  });
+
+  it('an island anchored at child.example.net.: the parent (also anchored) cannot sign data inside it', async () => {
+    const childAnchor: TrustAnchor = { zone: n(CHILD), ds: [dsFor(childKsk.dnskey, 2)], dnskeys: [], source: 'review: child island' };
+    const res = await validator(world([answer('www.child.example.net.', RRType.A, forged)]), { trustAnchors: [...P.dsAnchors, childAnchor] }).validate(
+      'www.child.example.net.',
+      'A',
+    );
+    expectBogus(res);
+  });
+});

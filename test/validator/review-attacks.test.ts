@@ -97,8 +97,8 @@ function noDsFromParent(name: string): Message {
 type Fix = [name: string, type: number, message: Message];
 
 /** The world as a record pool; `attack` responses are fixed first (they win). */
-function world(attack: Fix[] = [], extra: RR[] = [], child = childRecords()): RecordPool {
-  const pool = new RecordPool([...parentRecords(), ...child, ...insecRecords(), ...extra]);
+function world(attack: Fix[] = [], extra: RR[] = [], child = childRecords(), insec = insecRecords()): RecordPool {
+  const pool = new RecordPool([...parentRecords(), ...child, ...insec, ...extra]);
   for (const [name, type, msg] of attack) pool.fix(n(name), type, msg);
   pool.fix(n(INSEC), RRType.DS, noDsFromParent(INSEC));
   // What insec.example.net.'s own servers answer: NODATA with their unsigned SOA.
@@ -226,6 +226,108 @@ describe('FINDING 3: data below a zone cut signed by the parent zone is accepted
       'www.child.example.net.',
       'A',
     );
+    expectBogus(res);
+  });
+});
+
+describe('FINDING 4: insecure results keep the attacker-chosen TTL and outlive the proof that made them insecure', () => {
+  // An insecure answer is only as good as the signed proof of the unsigned
+  // delegation (here the parent's NSEC, TTL 3600): validator.ts caches the
+  // result until outcome.ttl, and answer.ts gives unsigned data in an
+  // insecure zone ttl = rrset.ttl (positive(), unsignedVerdict links) and
+  // insecure denials negativeTtl(unsigned SOA), neither capped by the key
+  // entry's expiry nor by any maximum (RFC 2181 §8 allows 2^31-1; Unbound
+  // caps at cache-max-ttl 86400). Secure links are capped by entry.expires;
+  // insecure links are not. Consequence: an on-path attacker who serves one
+  // unsigned answer with TTL 2^31-1 for a name in a (then) insecure zone
+  // pins that answer in the result cache for 68 years, past the zone being
+  // signed (the downgrade survives the DS being added).
+  const HUGE = 2147483647;
+
+  it('the TTL of an insecure positive answer is capped by the insecure delegation proof (<= 3600)', async () => {
+    const res = await validator(world([], [], childRecords(), insecRecords(HUGE))).validate('www.insec.example.net.', 'A');
+    expect(res.status, show(res)).toBe('insecure');
+    expect(res.ttl).toBeLessThanOrEqual(3600);
+    expect(res.records[0]!.ttl).toBeLessThanOrEqual(3600);
+  });
+
+  it('the TTL of an insecure NXDOMAIN (unsigned SOA with huge TTL and MINIMUM) is capped likewise', async () => {
+    const soa = rr(INSEC, 'SOA', `ns.insec.example.net. hostmaster.insec.example.net. 1 3600 300 3600000 ${HUGE}`, HUGE);
+    const nx = makeMessage(n(`nope.${INSEC}`), RRType.A, { rcode: Rcode.NXDOMAIN, authority: [soa] });
+    const ds = makeMessage(n(`nope.${INSEC}`), RRType.DS, { rcode: Rcode.NXDOMAIN, authority: insecRecords().filter((r) => r.type === RRType.SOA) });
+    const res = await validator(world([[`nope.${INSEC}`, RRType.A, nx], [`nope.${INSEC}`, RRType.DS, ds]])).validate(`nope.${INSEC}`, 'A');
+    expect(res.status, show(res)).toBe('insecure');
+    expect(res.ttl).toBeLessThanOrEqual(3600);
+  });
+
+  it('after the proof expires, the zone having been signed since, the cached insecure answer is not served', async () => {
+    // Later world: insec.example.net. has a DS and is signed with the Ed25519 key.
+    const key = zoneKey(INSEC, ED_SOURCE, ED_TEXT);
+    const signedInsec = [
+      key.dnskey,
+      ...sigOnly(signAll([key.dnskey], key.key, W)),
+      ...signAll(
+        [rr(INSEC, 'SOA', 'ns.insec.example.net. hostmaster.insec.example.net. 2 3600 300 3600000 300'), rr(`www.${INSEC}`, 'A', '192.0.2.99')],
+        key.key,
+        W,
+      ),
+    ];
+    const later = new RecordPool([...parentRecords(), ...P.sign([dsFor(key.dnskey, 2)]), ...childRecords(), ...signedInsec]);
+    let source: ResponseSource = world([], [], childRecords(), insecRecords(HUGE));
+    let now = NOW;
+    const v = createValidator({ source: { query: (name: Name, type: number) => source.query(name, type) }, trustAnchors: P.dsAnchors, clock: () => now, prefetch: false });
+    const first = await v.validate(`www.${INSEC}`, 'A');
+    expect(first.status, show(first)).toBe('insecure');
+    source = later;
+    now = NOW + 3601;
+    const second = await v.validate(`www.${INSEC}`, 'A');
+    expect(second.status, show(second)).toBe('secure');
+    expect(second.records.map((r) => r.data)).toEqual(['192.0.2.99']);
+  });
+});
+
+describe('FINDING 5: the parent delegation NSEC added to an unsigned zone\'s DS denial turns insecure into bogus', () => {
+  // Fails closed (availability, not a downgrade). A DS query for
+  // www.insec.example.net. is answered by insec.example.net.'s servers
+  // (unsigned SOA); anyone on the path (or an upstream that adds what it
+  // has cached) can add the parent's genuine delegation NSEC at
+  // insec.example.net. (NS, no DS). key-chain.ts zoneEntry() then takes the
+  // deepest RRSIG signer (example.net.) as the zone that must prove no DS at
+  // www.insec.example.net., which it cannot (RFC 6840 §4.1: an ancestor
+  // delegation NSEC proves nothing below the cut) → bogus. The delegation
+  // NSEC itself proves insec.example.net. unsigned (RFC 4035 §5.2), and the
+  // SOA names insec.example.net. as the answering zone; negative() already
+  // prefers such an SOA below the signer, zoneEntry() does not. Fix: when
+  // the proof fails, fall back to up() (entryFor(zone.slice(1))) as
+  // negative() does with `below`, or prefer an unsigned SOA owner below the
+  // signer.
+  it('www.insec.example.net. A with the delegation NSEC in the DS denial: insecure', async () => {
+    const ds = makeMessage(n(`www.${INSEC}`), RRType.DS, {
+      authority: [...insecRecords().filter((r) => r.type === RRType.SOA), ...noDsFromParent(INSEC).authority.filter((r) => r.name.length === 3)],
+    });
+    const res = await validator(world([[`www.${INSEC}`, RRType.DS, ds]])).validate(`www.${INSEC}`, 'A');
+    expect(res.status, show(res)).toBe('insecure');
+  });
+});
+
+describe('FINDING 6: a DS that matches a REVOKED key establishes the chain of trust', () => {
+  // RFC 5011 §2.1: once the REVOKE bit is seen the key "MUST NOT [be used]
+  // as a trust anchor or for any other purpose except to validate the RRSIG
+  // it signed over the DNSKEY RRset specifically for the purpose of
+  // validating the revocation". key-chain.ts delegationWithDs() (and
+  // anchorEntry()) trust any zone key a DS matches, and rrsig.ts lets a
+  // revoked key validate the DNSKEY RRset, so a DS for the revoked form
+  // makes the whole child secure. Low severity (the parent must publish a
+  // DS for the revoked form); fix: skip keys with DNSKEY_FLAG_REVOKE when
+  // building `trusted` in delegationWithDs() and anchorEntry().
+  it('DS → revoked Ed25519 key (flags 385) that signs the DNSKEY RRset; data signed by a ZSK of the set: bogus', async () => {
+    const revoked = zoneKey(CHILD, ED_SOURCE, ED_TEXT, 257 | 0x80);
+    const zsk = zoneKey(CHILD, P.dnskey, P256_TEXT, 256);
+    const keys = [revoked.dnskey, zsk.dnskey];
+    const data = [rr(CHILD, 'SOA', 'ns.child.example.net. hostmaster.child.example.net. 1 3600 300 3600000 300'), rr('www.child.example.net.', 'A', '192.0.2.80')];
+    const child = [...keys, ...sigOnly(signAll(keys, revoked.key, W)), ...signAll(data, zsk.key, W)];
+    const ds = P.sign([dsFor(revoked.dnskey, 2)]);
+    const res = await validator(world([answer(CHILD, RRType.DS, ds)], [], child)).validate('www.child.example.net.', 'A');
     expectBogus(res);
   });
 });

@@ -331,3 +331,155 @@ describe('FINDING 6: a DS that matches a REVOKED key establishes the chain of tr
     expectBogus(res);
   });
 });
+
+// ---------------------------------------------------------------------------
+// Defended: attacks tried that the validator rejects today (regression guards).
+// ---------------------------------------------------------------------------
+
+describe('defended: signer confusion (RFC 4035 §5.3.1)', () => {
+  it('www.example.net. A forged and signed by the child zone the attacker holds keys for (a descendant, not the zone): bogus', async () => {
+    const forged = signAll([rr('www.example.net.', 'A', '203.0.113.66')], childKsk.key, W);
+    for (const prefetch of [false, true]) {
+      const res = await validator(world([answer('www.example.net.', RRType.A, forged)]), { prefetch }).validate('www.example.net.', 'A');
+      expectBogus(res);
+    }
+  });
+
+  it('a sibling zone\'s keys: sibling.example.net. (really signed) cannot sign www.example.net. data', async () => {
+    const sib = zoneKey('sibling.example.net.', P.dnskey, P256_TEXT);
+    const forged = signAll([rr('www.example.net.', 'A', '203.0.113.66')], sib.key, W);
+    const res = await validator(world([answer('www.example.net.', RRType.A, forged)], [...P.sign([dsFor(sib.dnskey, 2)]), sib.dnskey, ...sigOnly(signAll([sib.dnskey], sib.key, W))])).validate(
+      'www.example.net.',
+      'A',
+    );
+    expectBogus(res);
+  });
+
+  it('a genuine CNAME in child.example.net. into example.net., with forged example.net. data signed by the child: bogus', async () => {
+    const cname = signAll([rr('alias.child.example.net.', 'CNAME', 'www.example.net.')], childKsk.key, W);
+    const forged = signAll([rr('www.example.net.', 'A', '203.0.113.66')], childKsk.key, W);
+    const res = await validator(world([answer('alias.child.example.net.', RRType.A, [...cname, ...forged])])).validate('alias.child.example.net.', 'A');
+    expectBogus(res);
+  });
+
+  it('the RRSIG signer relabelled to an ancestor that is not a zone (a.example.net. for x.a.example.net.): bogus', async () => {
+    // The attacker cannot sign as a.example.net.; the signature is the parent's, the signer field rewritten.
+    const data = [rr('x.a.example.net.', 'A', '203.0.113.66')];
+    const sig = P.sigFor(data);
+    const s = sig.rdata;
+    const relabelled = new Uint8Array([...s.subarray(0, 18), 1, 0x61, ...s.subarray(18)]);
+    const res = await validator(world([answer('x.a.example.net.', RRType.A, [...data, { ...sig, rdata: relabelled }])])).validate('x.a.example.net.', 'A');
+    expectBogus(res);
+  });
+});
+
+describe('defended: stripped or child-side DS denials (RFC 4035 §5.2, RFC 6840 §4.4)', () => {
+  const childNodata = makeMessage(n(CHILD), RRType.DS, {
+    authority: childRecords().filter((r) => r.name.length === 3 && (r.type === RRType.SOA || r.type === RRType.NSEC || (r.type === RRType.RRSIG && [RRType.SOA, RRType.NSEC].includes((r.rdata[0]! << 8) | r.rdata[1]!)))),
+  });
+  const stripped = answer('www.child.example.net.', RRType.A, [rr('www.child.example.net.', 'A', '203.0.113.66')]);
+
+  it('the DS query answered by the child itself (its apex NSEC, SOA bit set, child-signed), the answer unsigned: bogus', async () => {
+    const res = await validator(world([[CHILD, RRType.DS, childNodata], stripped])).validate('www.child.example.net.', 'A');
+    expectBogus(res);
+  });
+
+  it('asking for child.example.net. DS directly with the child apex NODATA: bogus', async () => {
+    const res = await validator(world([[CHILD, RRType.DS, childNodata]])).validate(CHILD, 'DS');
+    expectBogus(res);
+  });
+
+  it('the DS RRset present but unsigned (RRSIG stripped), the answer unsigned: bogus', async () => {
+    const res = await validator(world([answer(CHILD, RRType.DS, [dsFor(childKsk.dnskey, 2)]), stripped])).validate('www.child.example.net.', 'A');
+    expectBogus(res);
+  });
+
+  it('the DS RRset replaced by the parent delegation NSEC of another, insecure delegation: bogus', async () => {
+    const res = await validator(world([[CHILD, RRType.DS, noDsFromParent(INSEC)], stripped])).validate('www.child.example.net.', 'A');
+    expectBogus(res);
+  });
+});
+
+describe('defended: the parent-side delegation NSEC cannot deny child data (RFC 6840 §4.1)', () => {
+  const delegationNsec = noDsFromParent(CHILD).authority;
+  const parentNsecAtChild = parentRecords().filter(
+    (r) => r.name.length === 3 && r.name[0] === 'child' && (r.type === RRType.NSEC || (r.type === RRType.RRSIG && ((r.rdata[0]! << 8) | r.rdata[1]!) === RRType.NSEC)),
+  );
+
+  it('NXDOMAIN for www.child.example.net. proven by the example.net. NSEC at the delegation: bogus', async () => {
+    const nx = makeMessage(n('www.child.example.net.'), RRType.A, { rcode: Rcode.NXDOMAIN, authority: [...delegationNsec.filter((r) => r.name.length === 2), ...parentNsecAtChild] });
+    const res = await validator(world([['www.child.example.net.', RRType.A, nx]])).validate('www.child.example.net.', 'A');
+    expectBogus(res);
+  });
+
+  it('NODATA for child.example.net. A (the child apex) proven by the parent delegation NSEC: bogus', async () => {
+    const nodata = makeMessage(n(CHILD), RRType.A, { authority: [...delegationNsec.filter((r) => r.name.length === 2), ...parentNsecAtChild] });
+    const res = await validator(world([[CHILD, RRType.A, nodata]])).validate(CHILD, 'A');
+    expectBogus(res);
+  });
+
+  it('a wildcard *.example.net. expanded under the delegation, "proven" by the delegation NSEC: bogus', async () => {
+    const wild = P.sign([rr('*.example.net.', 'A', '203.0.113.66')]);
+    const expanded = wild.map((r) => ({ ...r, name: n('x.child.example.net.') }));
+    const msg = makeMessage(n('x.child.example.net.'), RRType.A, { answer: expanded, authority: parentNsecAtChild });
+    const res = await validator(world([['x.child.example.net.', RRType.A, msg]])).validate('x.child.example.net.', 'A');
+    expectBogus(res);
+  });
+});
+
+describe('defended: key flags (RFC 4034 §2.1.1-§2.1.2, RFC 5011 §2.1)', () => {
+  it('data signed by a REVOKED key of the child DNSKEY RRset: bogus', async () => {
+    const revoked = zoneKey(CHILD, P.dnskey, P256_TEXT, 256 | 0x80);
+    const keys = [childKsk.dnskey, revoked.dnskey];
+    const child = [...keys, ...sigOnly(signAll(keys, childKsk.key, W)), rr(CHILD, 'SOA', 'ns. h. 1 3600 300 3600000 300')];
+    const forged = signAll([rr('www.child.example.net.', 'A', '203.0.113.66')], revoked.key, W);
+    const res = await validator(world([answer('www.child.example.net.', RRType.A, forged)], [], child)).validate('www.child.example.net.', 'A');
+    expectBogus(res);
+  });
+
+  it('the DS names a key whose protocol field is 2, not 3: bogus', async () => {
+    const bad = zoneKey(CHILD, ED_SOURCE, ED_TEXT, 257, 2);
+    const child = [bad.dnskey, ...sigOnly(signAll([bad.dnskey], bad.key, W)), ...signAll([rr('www.child.example.net.', 'A', '192.0.2.80')], bad.key, W)];
+    const res = await validator(world([answer(CHILD, RRType.DS, P.sign([dsFor(bad.dnskey, 2)]))], [], child)).validate('www.child.example.net.', 'A');
+    expectBogus(res);
+  });
+});
+
+describe('defended: caches', () => {
+  it('a case variant shares the cached secure result, another type does not', async () => {
+    const v = validator(world());
+    const first = await v.validate('WWW.Example.NET.', 'A');
+    expect(first.status, show(first)).toBe('secure');
+    const second = await v.validate('www.example.net.', 'A');
+    expect(second.status).toBe('secure');
+    expect(second.name).toBe('www.example.net.');
+    expect(second.records.map((r) => r.data)).toEqual(['192.0.2.1']);
+    const txt = await v.validate('www.example.net.', 'TXT');
+    expect(txt.records).toEqual([]);
+    expect(txt.status, show(txt)).toBe('secure');
+  });
+
+  it('an unsigned record for another name in the additional section poisons neither the answer nor the next question', async () => {
+    const genuine = (await world().query(n('www.example.net.'), RRType.A)).answer;
+    const msg = makeMessage(n('www.example.net.'), RRType.A, { answer: genuine, additional: [rr('www.child.example.net.', 'A', '203.0.113.66')] });
+    const v = validator(world([['www.example.net.', RRType.A, msg]]));
+    const first = await v.validate('www.example.net.', 'A');
+    expect(first.status).toBe('secure');
+    expect(first.records.map((r) => r.name)).toEqual(['www.example.net.']);
+    const next = await v.validate('www.child.example.net.', 'A');
+    expect(next.status).toBe('secure');
+    expect(next.records.map((r) => r.data)).toEqual(['192.0.2.80']);
+  });
+
+  it('a bogus answer (forged child data) does not spoil the key cache for the genuine answer that follows', async () => {
+    let attack = true;
+    const honest = world();
+    const hostile = world([answer('www.child.example.net.', RRType.A, [rr('www.child.example.net.', 'A', '203.0.113.66')])]);
+    const v = validator({ query: (name: Name, type: number) => (attack ? hostile : honest).query(name, type) });
+    expectBogus(await v.validate('www.child.example.net.', 'A'));
+    attack = false;
+    const res = await v.validate('www.child.example.net.', 'A');
+    expect(res.status, show(res)).toBe('secure');
+    expect(res.records.map((r) => r.data)).toEqual(['192.0.2.80']);
+  });
+});

@@ -230,6 +230,43 @@ describe('FINDING 3: data below a zone cut signed by the parent zone is accepted
   });
 });
 
+describe('FINDING 3b: a denial signed by an ancestor zone above the closest zone cut proves a name in the child zone unsigned', () => {
+  // Same root cause as FINDING 3, on the DS walk: key-chain.ts zoneEntry()
+  // takes the RRSIG signer of the denial as "the parent" (asParent: any
+  // strict ancestor at or below the anchor) and never checks that no zone
+  // cut lies between that signer and the name. An NSEC of example.net. at
+  // sub.child.example.net. (NS set, DS clear) — replayed from before
+  // child.example.net. was split off, or made by the parent operator —
+  // proves the delegation sub.child.example.net. "insecure", although the
+  // name lives in the signed zone child.example.net. (RFC 4035 §5.2: the DS
+  // or its absence is proven by the zone directly above the cut, i.e. the
+  // zone containing the parent side; RFC 4035 §5.3.1 for the signer).
+  // The stripped answer below it is then insecure instead of bogus.
+  // Suggested fix (covers FINDING 3 too): never let a signer name skip zone
+  // cuts — in zoneEntry() require entryFor(zone.slice(1)).zone to equal the
+  // signer (walk up one label at a time, the prefetch already asks for those
+  // DS sets), and in answer.ts positiveBySigner()/negative() require
+  // entryFor(owner).zone (zoneLookupName) to equal the signer.
+  it('www.sub.child.example.net. A unsigned, DS denial for sub.child.example.net. from example.net.: bogus, not insecure', async () => {
+    const nsec = P.sign([rr('sub.child.example.net.', 'NSEC', 'zz.child.example.net. NS RRSIG NSEC')]);
+    const denial = makeMessage(n('sub.child.example.net.'), RRType.DS, { authority: [...P.apex.filter((r) => r.type === RRType.SOA || (r.type === RRType.RRSIG && ((r.rdata[0]! << 8) | r.rdata[1]!) === RRType.SOA)), ...nsec] });
+    const unsignedSoa = makeMessage(n('www.sub.child.example.net.'), RRType.DS, { authority: [rr('sub.child.example.net.', 'SOA', 'ns. h. 1 3600 300 3600000 300')] });
+    const stripped = answer('www.sub.child.example.net.', RRType.A, [rr('www.sub.child.example.net.', 'A', '203.0.113.66')]);
+    const res = await validator(world([['sub.child.example.net.', RRType.DS, denial], ['www.sub.child.example.net.', RRType.DS, unsignedSoa], stripped])).validate(
+      'www.sub.child.example.net.',
+      'A',
+    );
+    expectBogus(res);
+  });
+
+  it('control: the same stripped answer without the ancestor\'s NSEC is bogus', async () => {
+    const unsignedSoa = makeMessage(n('www.sub.child.example.net.'), RRType.DS, { authority: [rr('sub.child.example.net.', 'SOA', 'ns. h. 1 3600 300 3600000 300')] });
+    const stripped = answer('www.sub.child.example.net.', RRType.A, [rr('www.sub.child.example.net.', 'A', '203.0.113.66')]);
+    const res = await validator(world([['www.sub.child.example.net.', RRType.DS, unsignedSoa], stripped])).validate('www.sub.child.example.net.', 'A');
+    expectBogus(res);
+  });
+});
+
 describe('FINDING 4: insecure results keep the attacker-chosen TTL and outlive the proof that made them insecure', () => {
   // An insecure answer is only as good as the signed proof of the unsigned
   // delegation (here the parent's NSEC, TTL 3600): validator.ts caches the
@@ -329,6 +366,45 @@ describe('FINDING 6: a DS that matches a REVOKED key establishes the chain of tr
     const ds = P.sign([dsFor(revoked.dnskey, 2)]);
     const res = await validator(world([answer(CHILD, RRType.DS, ds)], [], child)).validate('www.child.example.net.', 'A');
     expectBogus(res);
+  });
+});
+
+describe('FINDING 7: a DS RRset signed by the child zone itself is a secure answer to a DS question', () => {
+  // RFC 4035 §5.2 / RFC 4034 §5: the DS RRset lives at the parent side of
+  // the cut and is signed by the parent; the child zone is not
+  // authoritative for DS at its apex (RFC 4035 §2.4), so an RRSIG over DS
+  // whose signer is the owner itself is never valid. answer.ts positive():
+  // signersOf() allows signer == owner for every type (zoneLookupName()
+  // moves only the zone lookup for unsigned DS to the parent), and
+  // positiveBySigner() verifies the DS set with the child's own keys.
+  // Whoever holds the child's keys (the child operator, or an attacker who
+  // stole a child key the parent has since replaced) can hand out any DS
+  // set as "secure" to applications that ask for DS (registrar / CDS
+  // tooling, chain inspection). Fix: in positive(), for type DS ignore
+  // signers that are not strict ancestors of the owner (use
+  // zoneLookupName(name, type) as the lowest allowed signer).
+  const other = zoneKey(CHILD, P.dnskey, P256_TEXT);
+  const forged = signAll([dsFor(other.dnskey, 2)], childKsk.key, W);
+
+  it('cold cache: the same forged response also answers the walk\'s DS query, which rejects it (bogus)', async () => {
+    const res = await validator(world([answer(CHILD, RRType.DS, forged)])).validate(CHILD, 'DS');
+    expectBogus(res);
+  });
+
+  it('warm key cache (child.example.net. validated by an earlier question): the child-signed DS set is still bogus', async () => {
+    let attack = false;
+    const honest = world();
+    const hostile = world([answer(CHILD, RRType.DS, forged)]);
+    const v = validator({ query: (name: Name, type: number) => (attack ? hostile : honest).query(name, type) });
+    expect((await v.validate('www.child.example.net.', 'A')).status).toBe('secure');
+    attack = true;
+    const res = await v.validate(CHILD, 'DS');
+    expectBogus(res);
+  });
+
+  it('control: the genuine parent-signed DS set is secure', async () => {
+    const res = await validator(world()).validate(CHILD, 'DS');
+    expect(res.status, show(res)).toBe('secure');
   });
 });
 

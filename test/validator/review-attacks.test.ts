@@ -230,7 +230,7 @@ describe('FINDING 3: data below a zone cut signed by the parent zone is accepted
   });
 });
 
-describe('FINDING 3b: a denial signed by an ancestor zone above the closest zone cut proves a name in the child zone unsigned', () => {
+describe('FINDING 3b: in the DS walk a signer name may skip zone cuts: an ancestor above the closest cut decides a DS or its absence', () => {
   // Same root cause as FINDING 3, on the DS walk: key-chain.ts zoneEntry()
   // takes the RRSIG signer of the denial as "the parent" (asParent: any
   // strict ancestor at or below the anchor) and never checks that no zone
@@ -256,6 +256,15 @@ describe('FINDING 3b: a denial signed by an ancestor zone above the closest zone
       'www.sub.child.example.net.',
       'A',
     );
+    expectBogus(res);
+  });
+
+  it('a DS RRset for sub.child.example.net. signed by example.net. (skipping the cut) hands the subtree to keys the attacker holds: bogus', async () => {
+    // The attacker's keys: the RFC 6605 P-256 pair as sub.child.example.net.
+    const evil = zoneKey('sub.child.example.net.', P.dnskey, P256_TEXT);
+    const ds = P.sign([dsFor(evil.dnskey, 2)]);
+    const evilZone = [evil.dnskey, ...sigOnly(signAll([evil.dnskey], evil.key, W)), ...signAll([rr('www.sub.child.example.net.', 'A', '203.0.113.66')], evil.key, W)];
+    const res = await validator(world([answer('sub.child.example.net.', RRType.DS, ds)], evilZone)).validate('www.sub.child.example.net.', 'A');
     expectBogus(res);
   });
 

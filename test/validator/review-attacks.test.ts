@@ -568,3 +568,66 @@ describe('defended: caches', () => {
     expect(res.records.map((r) => r.data)).toEqual(['192.0.2.80']);
   });
 });
+
+describe('defended: wildcard-expanded NSEC as a denial (CVE-2017-15105, RFC 4035 §5.3.4)', () => {
+  it('NODATA for www.example.net. A "proven" by *.example.net. NSEC expanded to www.example.net. (TXT only): bogus', async () => {
+    const wildNsec = [rr('*.example.net.', 'NSEC', 'child.example.net. TXT RRSIG NSEC')];
+    const sig = P.sigFor(wildNsec);
+    const expanded = [...wildNsec, sig].map((r) => ({ ...r, name: n('www.example.net.') }));
+    const soa = P.apex.filter((r) => r.type === RRType.SOA || (r.type === RRType.RRSIG && ((r.rdata[0]! << 8) | r.rdata[1]!) === RRType.SOA));
+    const msg = makeMessage(n('www.example.net.'), RRType.A, { authority: [...soa, ...expanded] });
+    const res = await validator(world([['www.example.net.', RRType.A, msg]])).validate('www.example.net.', 'A');
+    expectBogus(res);
+    expect(res.reasons.some((r) => /wildcard expansion/.test(r.text)), show(res)).toBe(true);
+  });
+});
+
+describe('defended: an island of trust below an insecure delegation', () => {
+  // Anchors: example.net. and sub.insec.example.net. (an island below the
+  // delegation example.net. proves unsigned): the island's own anchor decides.
+  const island = zoneKey(`sub.${INSEC}`, P.dnskey, P256_TEXT);
+  const islandZone = [
+    island.dnskey,
+    ...sigOnly(signAll([island.dnskey], island.key, W)),
+    ...signAll([rr(`sub.${INSEC}`, 'SOA', 'ns. h. 1 3600 300 3600000 300'), rr(`www.sub.${INSEC}`, 'A', '192.0.2.77')], island.key, W),
+  ];
+  const anchors: TrustAnchor[] = [...P.dsAnchors, { zone: n(`sub.${INSEC}`), ds: [dsFor(island.dnskey, 2)], dnskeys: [], source: 'review: island' }];
+
+  it('the island answer is secure', async () => {
+    const res = await validator(world([], islandZone), { trustAnchors: anchors }).validate(`www.sub.${INSEC}`, 'A');
+    expect(res.status, show(res)).toBe('secure');
+  });
+
+  it('stripped, with the parent\'s genuine proof that insec.example.net. is unsigned in reach: bogus, not insecure', async () => {
+    const stripped = answer(`www.sub.${INSEC}`, RRType.A, [rr(`www.sub.${INSEC}`, 'A', '203.0.113.66')]);
+    for (const prefetch of [false, true]) {
+      const res = await validator(world([stripped], islandZone), { trustAnchors: anchors, prefetch }).validate(`www.sub.${INSEC}`, 'A');
+      expectBogus(res);
+    }
+  });
+});
+
+describe('the findings and guards hold with prefetching on (prefetched responses feed the same walk)', () => {
+  it('FINDING 3b with prefetch: the ancestor-signed denial still downgrades (expected bogus)', async () => {
+    const nsec = P.sign([rr('sub.child.example.net.', 'NSEC', 'zz.child.example.net. NS RRSIG NSEC')]);
+    const soa = P.apex.filter((r) => r.type === RRType.SOA || (r.type === RRType.RRSIG && ((r.rdata[0]! << 8) | r.rdata[1]!) === RRType.SOA));
+    const denial = makeMessage(n('sub.child.example.net.'), RRType.DS, { authority: [...soa, ...nsec] });
+    const stripped = answer('www.sub.child.example.net.', RRType.A, [rr('www.sub.child.example.net.', 'A', '203.0.113.66')]);
+    const unsignedSoa = makeMessage(n('www.sub.child.example.net.'), RRType.DS, { authority: [rr('sub.child.example.net.', 'SOA', 'ns. h. 1 3600 300 3600000 300')] });
+    const res = await validator(world([['sub.child.example.net.', RRType.DS, denial], ['www.sub.child.example.net.', RRType.DS, unsignedSoa], stripped]), {
+      prefetch: true,
+    }).validate('www.sub.child.example.net.', 'A');
+    expectBogus(res);
+  });
+
+  it('guard with prefetch: the child-side DS denial stays bogus, and hostile prefetched DS/DNSKEY answers for ancestors change nothing for the honest www.example.net. A', async () => {
+    const childNodata = makeMessage(n(CHILD), RRType.DS, { authority: childRecords().filter((r) => r.name.length === 3 && r.type !== RRType.DNSKEY) });
+    const stripped = answer('www.child.example.net.', RRType.A, [rr('www.child.example.net.', 'A', '203.0.113.66')]);
+    expectBogus(await validator(world([[CHILD, RRType.DS, childNodata], stripped]), { prefetch: true }).validate('www.child.example.net.', 'A'));
+    const junk = makeMessage(n('www.example.net.'), RRType.DS, { authority: [rr('www.example.net.', 'NS', 'ns.evil.'), rr('www.example.net.', 'SOA', 'ns. h. 1 1 1 1 1')] });
+    const res = await validator(world([['www.example.net.', RRType.DS, junk], ['www.example.net.', RRType.DNSKEY, makeMessage(n('www.example.net.'), RRType.DNSKEY, { answer: [{ ...childKsk.dnskey, name: n('www.example.net.') }] })]]), {
+      prefetch: true,
+    }).validate('www.example.net.', 'A');
+    expect(res.status, show(res)).toBe('secure');
+  });
+});

@@ -460,7 +460,7 @@ describe('defended: signer confusion (RFC 4035 §5.3.1)', () => {
 
 describe('defended: stripped or child-side DS denials (RFC 4035 §5.2, RFC 6840 §4.4)', () => {
   const childNodata = makeMessage(n(CHILD), RRType.DS, {
-    authority: childRecords().filter((r) => r.name.length === 3 && (r.type === RRType.SOA || r.type === RRType.NSEC || (r.type === RRType.RRSIG && [RRType.SOA, RRType.NSEC].includes((r.rdata[0]! << 8) | r.rdata[1]!)))),
+    authority: childRecords().filter((r) => r.name.length === 3 && (r.type === RRType.SOA || r.type === RRType.NSEC || (r.type === RRType.RRSIG && ([RRType.SOA, RRType.NSEC] as number[]).includes((r.rdata[0]! << 8) | r.rdata[1]!)))),
   });
   const stripped = answer('www.child.example.net.', RRType.A, [rr('www.child.example.net.', 'A', '203.0.113.66')]);
 

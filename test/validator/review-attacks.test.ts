@@ -417,6 +417,52 @@ describe('FINDING 7: a DS RRset signed by the child zone itself is a secure answ
   });
 });
 
+describe('FINDING 8: a wildcard-expanded CNAME answering the walk\'s DS query hides a real zone cut for a day', () => {
+  // key-chain.ts zoneEntry(): "A CNAME at the name: it cannot be a zone
+  // cut" — the CNAME's RRSIG is verified, but not whether it is a wildcard
+  // expansion (RRSIG Labels < owner labels), which RFC 4035 §5.3.4 accepts
+  // only with a proof that the name itself does not exist. A signed
+  // wildcard *.example.net. CNAME, expanded by an on-path attacker to
+  // child.example.net. (a real, signed delegation), makes the walk cache
+  // example.net.'s entry under child.example.net. until the PARENT's entry
+  // expires (up to MAX_ENTRY_TTL, a day), so every answer signed by
+  // child.example.net. is bogus ("not a zone") long after the attack
+  // stopped — a forged response normally costs at most BOGUS_ENTRY_TTL
+  // (60 s). Fix: in the CNAME branch of zoneEntry(), treat a CNAME whose
+  // RRSIG labels are below the owner's label count like a missing proof
+  // (or require proveWildcardAnswer() with the authority section), as
+  // denial-input.ts already does for wildcard-expanded NSEC.
+  it('after the attack stops (and past the 60 s bogus TTL), the genuine www.child.example.net. A is secure again', async () => {
+    const wild = P.sign([rr('*.example.net.', 'CNAME', 'www.example.net.')]);
+    const expanded = wild.map((r) => ({ ...r, name: n(CHILD) }));
+    let attack = true;
+    const honest = world();
+    const hostile = world([answer(CHILD, RRType.DS, expanded)]);
+    let now = NOW;
+    const v = createValidator({ source: { query: (name: Name, type: number) => (attack ? hostile : honest).query(name, type) }, trustAnchors: P.dsAnchors, clock: () => now, prefetch: false });
+    const during = await v.validate('www.child.example.net.', 'A');
+    expect(during.status).not.toBe('secure');
+    attack = false;
+    now = NOW + 120;
+    const after = await v.validate('www.child.example.net.', 'A');
+    expect(after.status, show(after)).toBe('secure');
+    expect(after.records.map((r) => r.data)).toEqual(['192.0.2.80']);
+  });
+
+  it('control: another forged DS answer (unsigned DS) costs only the bogus TTL; 120 s later the answer is secure', async () => {
+    let attack = true;
+    const honest = world();
+    const hostile = world([answer(CHILD, RRType.DS, [dsFor(childKsk.dnskey, 2)])]);
+    let now = NOW;
+    const v = createValidator({ source: { query: (name: Name, type: number) => (attack ? hostile : honest).query(name, type) }, trustAnchors: P.dsAnchors, clock: () => now, prefetch: false });
+    expectBogus(await v.validate('www.child.example.net.', 'A'));
+    attack = false;
+    now = NOW + 120;
+    const after = await v.validate('www.child.example.net.', 'A');
+    expect(after.status, show(after)).toBe('secure');
+  });
+});
+
 // ---------------------------------------------------------------------------
 // Defended: attacks tried that the validator rejects today (regression guards).
 // ---------------------------------------------------------------------------

@@ -16,6 +16,20 @@
  *   insec.example.net.  insecure delegation (parent NSEC: NS, no DS),
  *                       unsigned www.insec.example.net. A 192.0.2.66
  *   www.example.net.    A 192.0.2.1, signed
+ *
+ * Findings (failing tests, each block names the RFC and a suggested fix):
+ *   1  referral NS above an island's anchor → insecure (answer.ts negative())
+ *   2  DNAME owned above an island's anchor → insecure (answer.ts run())
+ *   3  data/denial below a zone cut signed by the parent → secure
+ *      (answer.ts positiveBySigner(), negative(): signer ≠ the owner's zone)
+ *   3b the DS walk lets a signer skip cuts: ancestor-signed DS or no-DS
+ *      proof for a name inside a child zone (key-chain.ts zoneEntry())
+ *   4  insecure results keep attacker TTLs (2^31-1) and outlive their proof
+ *   5  parent delegation NSEC added to an unsigned zone's DS denial → bogus
+ *   6  a DS matching a REVOKED key establishes trust (RFC 5011 §2.1)
+ *   7  a child-signed DS RRset is a secure DS answer (warm key cache)
+ *   8  a wildcard-expanded CNAME in the DS walk hides a real cut for a day
+ *   (review-hashtrap.test.ts: DS × DNSKEY digest work is unbounded)
  */
 import { describe, expect, it } from 'vitest';
 import { createValidator, type ValidatorOptions } from '../../src/validator/validator.js';
@@ -218,6 +232,14 @@ describe('FINDING 3: data below a zone cut signed by the parent zone is accepted
     const replay = P.sign([rr('www.insec.example.net.', 'A', '203.0.113.66')]);
     const res = await validator(world([answer('www.insec.example.net.', RRType.A, replay)])).validate('www.insec.example.net.', 'A');
     expect(res.status, show(res)).not.toBe('secure');
+  });
+
+  it('NXDOMAIN for www.child.example.net. "proven" by an example.net. NSEC from before the delegation (child.example.net. A only): bogus', async () => {
+    const old = P.sign([rr(CHILD, 'NSEC', 'insec.example.net. A RRSIG NSEC')]);
+    const soa = P.apex.filter((r) => r.type === RRType.SOA || (r.type === RRType.RRSIG && ((r.rdata[0]! << 8) | r.rdata[1]!) === RRType.SOA));
+    const nx = makeMessage(n('www.child.example.net.'), RRType.A, { rcode: Rcode.NXDOMAIN, authority: [...soa, ...old] });
+    const res = await validator(world([['www.child.example.net.', RRType.A, nx]])).validate('www.child.example.net.', 'A');
+    expectBogus(res);
   });
 
   it('an island anchored at child.example.net.: the parent (also anchored) cannot sign data inside it', async () => {

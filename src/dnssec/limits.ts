@@ -83,3 +83,19 @@ export const MAX_ZONE_DEPTH = 32;
  * prefetching for deep names (ip6.arpa has 34 labels) from wasting queries.
  */
 export const MAX_PREFETCH_DEPTH = 6;
+
+/**
+ * Names between a signer and the name it signs for that are checked for a
+ * zone cut the signer would be skipping (RFC 4035 §5.3.1: the signer must be
+ * THE zone holding the name). Each costs a DS query and its proof the first
+ * time; 8 covers every ordinary name (deep ip6.arpa names are checked nearest
+ * the signer first).
+ */
+export const MAX_CUT_CHECK_LABELS = 8;
+
+/**
+ * The longest a result may be cached, whatever the TTLs say: Unbound's
+ * default cache-max-ttl (a day). Bounds how long an insecure answer (whose
+ * TTLs nobody signed) can outlive a zone becoming signed.
+ */
+export const MAX_RESULT_TTL = 86400;

@@ -22,7 +22,7 @@ import { RRType, rcodeToText, Rcode } from '../wire/rrtype.js';
 import { EDE, type Reason, type Status } from '../types.js';
 import { type RRset, verifyRrset, cappedTtl } from '../dnssec/rrsig.js';
 import { rrsigOf } from '../dnssec/records.js';
-import { MAX_CNAME_CHAIN, MAX_RRSIGS_PER_RRSET, MAX_SIGNERS_PER_RRSET } from '../dnssec/limits.js';
+import { MAX_CNAME_CHAIN, MAX_RESULT_TTL, MAX_RRSIGS_PER_RRSET, MAX_SIGNERS_PER_RRSET } from '../dnssec/limits.js';
 import { responseRRsets, findRRset, type ResponseRRsets } from './rrsets.js';
 import type { QuestionContext } from './context.js';
 import type { KeyChain, KeyEntry } from './key-chain.js';
@@ -71,11 +71,16 @@ export class AnswerValidator {
   }
 
   /** Zone security for data that carries no usable signature. */
-  private async unsignedVerdict(name: Name, type: number, what: string, missing: Reason): Promise<Link> {
-    const entry = await this.keys.entryFor(AnswerValidator.zoneLookupName(name, type), this.ctx, this.prefetch);
-    if (entry.kind === 'insecure') return { status: 'insecure', reasons: entry.reasons, ttl: Number.POSITIVE_INFINITY, rrsets: [] };
+  private unsignedVerdict(name: Name, type: number, what: string, missing: Reason): Promise<Link> {
+    return this.unsignedVerdictAt(AnswerValidator.zoneLookupName(name, type), what, missing);
+  }
+
+  /** Zone security for the name `lookup` (the name itself, or a DS owner's parent). */
+  private async unsignedVerdictAt(lookup: Name, what: string, missing: Reason): Promise<Link> {
+    const entry = await this.keys.entryFor(lookup, this.ctx, this.prefetch);
+    if (entry.kind === 'insecure') return { status: 'insecure', reasons: entry.reasons, ttl: this.entryTtl(entry), rrsets: [] };
     if (entry.kind === 'bogus') return { status: 'bogus', reasons: entry.reasons, ttl: 0, rrsets: [] };
-    const r: Reason = { ...missing, text: `${missing.text}: ${what} in the signed zone ${nameToText(entry.zone)}`, zone: nameToText(entry.zone) };
+    const r: Reason = missing.zone ? missing : { ...missing, text: `${missing.text}: ${what} in the signed zone ${nameToText(entry.zone)}`, zone: nameToText(entry.zone) };
     return { status: 'bogus', reasons: [r], ttl: 0, rrsets: [] };
   }
 
@@ -88,6 +93,8 @@ export class AnswerValidator {
     for (const sig of rrset.sigs) {
       const s = rrsigOf(sig);
       if (!s || !isSubdomain(rrset.name, s.signerName)) continue;
+      // A DS RRset belongs to the parent zone: the child cannot sign it (RFC 4035 §2.4).
+      if (rrset.type === RRType.DS && nameEquals(rrset.name, s.signerName)) continue;
       if (!out.some((o) => nameEquals(o, s.signerName))) out.push(s.signerName);
     }
     out.sort((x, y) => y.length - x.length);
@@ -105,9 +112,9 @@ export class AnswerValidator {
   }
 
   /** The secure key entry of `signer`, or a link that says why there is none. */
-  private async signerEntry(signer: Name, what: string): Promise<Extract<KeyEntry, { kind: 'secure' }> | Link> {
+  private async signerEntry(signer: Name, what: string, about: Name): Promise<Extract<KeyEntry, { kind: 'secure' }> | Link> {
     const entry = await this.keys.entryFor(signer, this.ctx, this.prefetch);
-    if (entry.kind === 'insecure') return { status: 'insecure', reasons: entry.reasons, ttl: Number.POSITIVE_INFINITY, rrsets: [] };
+    if (entry.kind === 'insecure') return { status: 'insecure', reasons: entry.reasons, ttl: this.entryTtl(entry), rrsets: [] };
     if (entry.kind === 'bogus') return { status: 'bogus', reasons: entry.reasons, ttl: 0, rrsets: [] };
     if (!nameEquals(entry.zone, signer)) {
       return {
@@ -117,7 +124,24 @@ export class AnswerValidator {
         rrsets: [],
       };
     }
+    // RFC 4035 §5.3.1: the signer must be THE zone holding the name, not a
+    // zone above a cut (a parent's old signatures replayed below a delegation).
+    const cut = await this.keys.cutBetween(signer, about, this.ctx, 0);
+    if (cut) {
+      // The name lives in another zone: judge it by that zone, as if the
+      // signatures were absent (insecure below a proven unsigned cut, else bogus).
+      return this.unsignedVerdictAt(
+        about,
+        what,
+        reason(EDE.DNSSEC_BOGUS, `${what} is signed by ${nameToText(signer)}, but ${nameToText(cut)} is a zone cut between them (RFC 4035 §5.3.1)`, cut),
+      );
+    }
     return entry;
+  }
+
+  /** Seconds a key entry still holds (insecure proofs expire too). */
+  private entryTtl(entry: KeyEntry): number {
+    return Math.max(0, Math.min(entry.expires, this.ctx.now + MAX_RESULT_TTL) - this.ctx.now);
   }
 
   /** RFC 4035 §5.3: one RRset of the answer, including wildcard expansion (§5.3.4). */
@@ -128,7 +152,7 @@ export class AnswerValidator {
     if (signers.length === 0) {
       const link = await this.unsignedVerdict(rrset.name, rrset.type, what, reason(EDE.RRSIGS_MISSING, 'RRSIGs missing'));
       this.ctx.addStep({ kind, zone: nameToText(rrset.name), signatures: [], status: link.status, note: `${what}: unsigned` });
-      return { ...link, ttl: link.status === 'insecure' ? rrset.ttl : 0, rrsets: [rrset] };
+      return { ...link, ttl: link.status === 'insecure' ? Math.min(rrset.ttl, link.ttl) : 0, rrsets: [rrset] };
     }
     // Several signers (a zone and, wrongly or maliciously, another): the
     // deepest that validates wins; otherwise the first verdict stands.
@@ -145,10 +169,10 @@ export class AnswerValidator {
   }
 
   private async positiveBySigner(rrset: RRset, sets: ResponseRRsets, kind: ChainStep['kind'], signer: Name, what: string): Promise<Link> {
-    const entry = await this.signerEntry(signer, what);
+    const entry = await this.signerEntry(signer, what, AnswerValidator.zoneLookupName(rrset.name, rrset.type));
     if (!('kind' in entry)) {
       this.ctx.addStep({ kind, zone: nameToText(signer), signatures: [], status: entry.status, note: what });
-      return { ...entry, ttl: entry.status === 'insecure' ? rrset.ttl : 0, rrsets: [rrset] };
+      return { ...entry, ttl: entry.status === 'insecure' ? Math.min(rrset.ttl, entry.ttl) : 0, rrsets: [rrset] };
     }
     const check = verifyRrset(rrset, entry.dnskeys, this.vctx(), MAX_RRSIGS_PER_RRSET);
     const signatures = traceChecks(rrset, check);
@@ -200,7 +224,8 @@ export class AnswerValidator {
     if (signer && soaSet && isSubdomain(name, soaSet.name) && isStrictSubdomain(soaSet.name, signer)) signer = undefined;
     const hasDenialRecords = sets.authority.some((s) => s.type === RRType.NSEC || s.type === RRType.NSEC3);
     const referral = !nx && !findSoa(sets) ? sets.authority.find((s) => s.type === RRType.NS && isSubdomain(name, s.name)) : undefined;
-    if (referral && (!signer || isStrictSubdomain(referral.name, signer))) {
+    // A referral above the name's island of trust proves nothing there.
+    if (referral && !this.aboveAnchor(referral.name, AnswerValidator.zoneLookupName(name, qtype)) && (!signer || isStrictSubdomain(referral.name, signer))) {
       // A referral instead of an answer (RFC 4035 §5.2): the name lies below
       // the delegation; its fate is the delegation's.
       const entry = await this.keys.entryFor(referral.name, this.ctx, this.prefetch);
@@ -210,7 +235,7 @@ export class AnswerValidator {
           ? [reason(EDE.DNSSEC_BOGUS, `upstream returned a referral to the signed zone ${nameToText(referral.name)} instead of an answer`, entry.zone)]
           : entry.reasons;
       this.ctx.addStep({ kind: 'denial', zone: nameToText(referral.name), signatures: [], status, note: `${what}: referral to ${nameToText(referral.name)}` });
-      return { status, reasons, ttl: status === 'insecure' ? referral.ttl : 0, rrsets: [] };
+      return { status, reasons, ttl: status === 'insecure' ? Math.min(referral.ttl, this.entryTtl(entry)) : 0, rrsets: [] };
     }
     if (!signer) {
       const missing = hasDenialRecords
@@ -219,9 +244,9 @@ export class AnswerValidator {
       const link = await this.unsignedVerdict(name, qtype, what, missing);
       this.ctx.addStep({ kind: 'denial', zone: nameToText(name), signatures: [], status: link.status, note: `${what}: no signed proof` });
       const soa = findSoa(sets);
-      return { ...link, ttl: link.status === 'insecure' && soa ? negativeTtl(soa) : 0 };
+      return { ...link, ttl: link.status === 'insecure' && soa ? Math.min(negativeTtl(soa), link.ttl) : 0 };
     }
-    const entry = await this.signerEntry(signer, what);
+    const entry = await this.signerEntry(signer, what, AnswerValidator.zoneLookupName(name, qtype));
     if (!('kind' in entry) && this.aboveAnchor(signer, AnswerValidator.zoneLookupName(name, qtype))) {
       // A denial from above an island of trust counts only when secure.
       const link = await this.unsignedVerdict(name, qtype, what, reason(EDE.RRSIGS_MISSING, 'RRSIGs missing on the denial of existence'));
@@ -231,7 +256,7 @@ export class AnswerValidator {
     if (!('kind' in entry)) {
       this.ctx.addStep({ kind: 'denial', zone: nameToText(signer), signatures: [], status: entry.status, note: what });
       const soa = findSoa(sets);
-      return { ...entry, ttl: entry.status === 'insecure' && soa ? negativeTtl(soa) : 0 };
+      return { ...entry, ttl: entry.status === 'insecure' && soa ? Math.min(negativeTtl(soa), entry.ttl) : 0 };
     }
     const d = denialInputFrom(sets.authority, entry, this.vctx());
     const signatures = [...d.signatures];
@@ -271,7 +296,7 @@ export class AnswerValidator {
     const below = await this.keys.entryFor(AnswerValidator.zoneLookupName(name, qtype), this.ctx, this.prefetch);
     if (below.kind === 'insecure' && !below.optOut && isStrictSubdomain(below.zone, entry.zone)) {
       this.ctx.addStep({ kind: 'denial', zone: nameToText(below.zone), signatures, status: 'insecure', note: `${what}: below the insecure delegation ${nameToText(below.zone)}` });
-      return { status: 'insecure', reasons: below.reasons, ttl: soaSet ? negativeTtl(soaSet) : 0, rrsets: [] };
+      return { status: 'insecure', reasons: below.reasons, ttl: soaSet ? Math.min(negativeTtl(soaSet), this.entryTtl(below)) : 0, rrsets: [] };
     }
     // EDE 12 is for a missing NSEC; records that are there but prove nothing are plain bogus (RFC 8914 §4.7, §4.13).
     const ede = outcome.ede === EDE.NSEC_MISSING && (d.input.nsec.length > 0 || d.input.nsec3.length > 0) ? EDE.DNSSEC_BOGUS : outcome.ede;
@@ -305,6 +330,12 @@ export class AnswerValidator {
           if (link.status === 'secure' && dsig && dsig.labels < rrsigLabelCount(dname.name)) {
             // A DNAME expanded from a wildcard is undefined (RFC 4592 §4.4, RFC 6672 §3.3).
             link = { status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `DNAME ${nameToText(dname.name)} synthesised from a wildcard`)], ttl: 0, rrsets: [dname] };
+          }
+          if (link.status !== 'secure' && this.aboveAnchor(dname.name, name)) {
+            // A DNAME owned above the name's island of trust cannot redirect
+            // it unless it is secure: the island's own anchor decides.
+            const island = await this.unsignedVerdict(name, qtype, rrsetLabel(name, qtype), reason(EDE.RRSIGS_MISSING, 'redirected by a DNAME from outside the island of trust'));
+            if (island.status !== 'insecure') return done({ ...island, rrsets: [] });
           }
           const target = cnameTarget(dname);
           if (!target || dname.rrs.length !== 1) {

@@ -6,17 +6,17 @@
  * are shared by all questions of one validator until their TTL runs out.
  */
 import { bytesEqual } from '../wire/bytes.js';
-import { type Name, ancestorWithLabels, isStrictSubdomain, isSubdomain, nameEquals, nameKey, nameToText } from '../wire/name.js';
+import { type Name, ancestorWithLabels, isStrictSubdomain, isSubdomain, nameEquals, nameKey, nameToText, rrsigLabelCount } from '../wire/name.js';
 import { rrsigOf } from '../dnssec/records.js';
 import type { Message, RR } from '../wire/message.js';
 import { RRType, rcodeToText, typeToText } from '../wire/rrtype.js';
 import { EDE, type Reason } from '../types.js';
 import type { TrustAnchor } from '../dnssec/anchors.js';
 import { type RRset, verifyRrset, cappedTtl } from '../dnssec/rrsig.js';
-import { dsMatchesKey } from '../dnssec/ds.js';
-import { readDs, dnskeyOf, type DsData, DNSKEY_FLAG_ZONE } from '../dnssec/records.js';
+import { matchDsToKeys } from '../dnssec/ds.js';
+import { readDs, dnskeyOf, type DsData, DNSKEY_FLAG_ZONE, DNSKEY_FLAG_REVOKE } from '../dnssec/records.js';
 import { isSupportedAlgorithm, isSupportedDigestType } from '../crypto/index.js';
-import { MAX_NSEC3_ITERATIONS_FOR_ZONE_CUTS, MAX_PREFETCH_DEPTH, MAX_RRSIGS_PER_RRSET, MAX_ZONE_DEPTH } from '../dnssec/limits.js';
+import { MAX_KEYS_PER_KEY_TAG, MAX_CUT_CHECK_LABELS, MAX_NSEC3_ITERATIONS_FOR_ZONE_CUTS, MAX_PREFETCH_DEPTH, MAX_RRSIGS_PER_RRSET, MAX_ZONE_DEPTH } from '../dnssec/limits.js';
 import { responseRRsets, findRRset } from './rrsets.js';
 import type { QuestionContext } from './context.js';
 import { reason, rrsetFailureReason, rrsetLabel } from './reasons.js';
@@ -40,6 +40,11 @@ export type KeyEntry =
       readonly reasons: readonly Reason[];
       /** True when only an NSEC3 Opt-Out span proved the delegation unsigned (RFC 5155 §6). */
       readonly optOut?: boolean;
+      /**
+       * False when the delegation itself is not proven (an Opt-Out span, or
+       * NSEC3 beyond the iteration limit): the name may be no zone cut at all.
+       */
+      readonly cutProven?: boolean;
     })
   | (EntryBase & { readonly kind: 'bogus'; readonly reasons: readonly Reason[] });
 
@@ -260,14 +265,11 @@ export class KeyChain {
     const keyset = findRRset(responseRRsets(msg).answer, zone, RRType.DNSKEY);
     const trusted = new Set<RR>();
     const matchedDs = new Set<DsData>();
+    const byDs = matchDsToKeys(usable, keyset?.rrs ?? [], zone, MAX_KEYS_PER_KEY_TAG, ctx.crypto);
+    for (const rr of byDs.trusted) trusted.add(rr);
+    for (const d of byDs.matched) matchedDs.add(d);
     for (const rr of keyset?.rrs ?? []) {
-      for (const d of usable) {
-        if (dsMatchesKey(d, rr, zone, ctx.crypto) === 'match' && isZoneKey(rr)) {
-          trusted.add(rr);
-          matchedDs.add(d);
-        }
-      }
-      if (anchorKeys.some((a) => bytesEqual(a.rdata, rr.rdata)) && isZoneKey(rr)) trusted.add(rr);
+      if (anchorKeys.some((a) => bytesEqual(a.rdata, rr.rdata)) && isZoneKey(rr) && !isRevoked(rr)) trusted.add(rr);
     }
     const sigs: TraceSignature[] = [];
     const stepBase = {
@@ -296,10 +298,48 @@ export class KeyChain {
   }
 
   /** A secure entry for `signer`, or the entry that explains why there is none. */
-  private async parentEntry(signer: Name, ctx: QuestionContext, depth: number): Promise<KeyEntry> {
+  /**
+   * The secure entry of `signer`, the zone that answered the DS query for
+   * `zone`; bogus when `signer` is no zone, or when a zone cut lies between
+   * it and `zone`'s parent side (it would be signing for another zone).
+   */
+  private async parentEntry(signer: Name, zone: Name, ctx: QuestionContext, depth: number): Promise<KeyEntry> {
     const parent = await this.entryFor(signer, ctx, false, depth + 1);
-    if (parent.kind !== 'secure' || nameEquals(parent.zone, signer)) return parent;
-    return this.bogus(signer, [reason(EDE.DNSSEC_BOGUS, `${nameToText(signer)} signs for a child but is not a zone (no delegation to it)`, parent.zone)], parent.steps, ctx);
+    if (parent.kind !== 'secure') return parent;
+    if (!nameEquals(parent.zone, signer)) {
+      return this.bogus(signer, [reason(EDE.DNSSEC_BOGUS, `${nameToText(signer)} signs for a child but is not a zone (no delegation to it)`, parent.zone)], parent.steps, ctx);
+    }
+    const cut = await this.cutBetween(signer, zone.slice(1), ctx, depth);
+    if (cut) {
+      return this.bogus(
+        zone,
+        [reason(EDE.DNSSEC_BOGUS, `${nameToText(signer)} answers for ${nameToText(zone)}, but ${nameToText(cut)} is a zone cut between them (RFC 4035 §5.2)`, cut)],
+        parent.steps,
+        ctx,
+      );
+    }
+    return parent;
+  }
+
+  /**
+   * RFC 4035 §5.3.1, §5.2: a signer must be THE zone holding a name. Hopping
+   * by signer names takes the signer at its word, so this looks for a zone
+   * cut that the resolver's own answers prove between `upper` (a secure
+   * zone, the signer) and `lower`: a name C with upper < C <= lower whose DS
+   * query proves a delegation (a validated DS, or a proven unsigned one), or
+   * a trust anchor. Answers that prove nothing either way — chains in the
+   * style of RFC 9102 §3 carry no proofs for names that are not cuts — are no
+   * evidence of a cut. At most MAX_CUT_CHECK_LABELS names, nearest first.
+   */
+  async cutBetween(upper: Name, lower: Name, ctx: QuestionContext, depth: number): Promise<Name | undefined> {
+    const last = Math.min(lower.length, upper.length + MAX_CUT_CHECK_LABELS);
+    for (let n = upper.length + 1; n <= last; n++) {
+      const c = ancestorWithLabels(lower, n);
+      const e = await this.entryFor(c, ctx, false, depth + 1);
+      const proven = e.kind === 'secure' || (e.kind === 'insecure' && e.cutProven !== false);
+      if (proven && isStrictSubdomain(e.zone, upper) && isSubdomain(c, e.zone)) return e.zone;
+    }
+    return undefined;
   }
 
   /**
@@ -324,7 +364,7 @@ export class KeyChain {
     const dsSet = findRRset(sets.answer, zone, RRType.DS);
     if (dsSet) {
       const signer = asParent(signerOf(dsSet));
-      const parent = signer ? await this.parentEntry(signer, ctx, depth) : await up();
+      const parent = signer ? await this.parentEntry(signer, zone, ctx, depth) : await up();
       if (parent.kind !== 'secure') return parent;
       if (!signer) {
         const step: ChainStep = { kind: 'delegation', zone: zoneText, signatures: [], status: 'bogus', note: 'unsigned DS RRset' };
@@ -337,9 +377,15 @@ export class KeyChain {
     const cname = findRRset(sets.answer, zone, RRType.CNAME);
     if (cname) {
       const signer = asParent(signerOf(cname));
-      const parent = signer ? await this.parentEntry(signer, ctx, depth) : await up();
+      const parent = signer ? await this.parentEntry(signer, zone, ctx, depth) : await up();
       if (parent.kind !== 'secure') return parent;
       const check = verifyRrset(cname, parent.dnskeys, vctx, MAX_RRSIGS_PER_RRSET);
+      if (check.ok && check.sig.labels < rrsigLabelCount(zone)) {
+        // A CNAME synthesised from a wildcard says nothing about this name's
+        // own existence (RFC 4035 §5.3.4): it must not hide a cut.
+        const step: ChainStep = { kind: 'delegation', zone: zoneText, signatures: traceChecks(cname, check), status: 'bogus' };
+        return this.bogus(zone, [reason(EDE.DNSSEC_BOGUS, `the DS query for ${zoneText} was answered by a wildcard CNAME`, parent.zone)], [...parent.steps, step], ctx);
+      }
       if (check.ok) return parent;
       const step: ChainStep = { kind: 'delegation', zone: zoneText, signatures: traceChecks(cname, check), status: 'bogus' };
       return this.bogus(zone, [rrsetFailureReason(check, rrsetLabel(zone, RRType.CNAME), parent.zone)], [...parent.steps, step], ctx);
@@ -357,6 +403,9 @@ export class KeyChain {
       const s = asParent(signerOf(set));
       if (s && (!signer || s.length > signer.length)) signer = s;
     }
+    // An SOA below every signer names the zone that answered (an unsigned
+    // zone under a signed parent): the parent's records cannot speak for it.
+    if (signer && soaOwner && isStrictSubdomain(soaOwner, signer)) signer = undefined;
     if (!signer) {
       const parent = soaOwner ? await this.entryFor(soaOwner, ctx, false, depth + 1) : await up();
       if (parent.kind !== 'secure') return parent;
@@ -366,7 +415,7 @@ export class KeyChain {
         : reason(EDE.NSEC_MISSING, `no DS for ${zoneText} and no NSEC/NSEC3 proof of its absence from ${nameToText(parent.zone)}`, parent.zone);
       return this.bogus(zone, [r], [...parent.steps, step], ctx);
     }
-    const parent = await this.parentEntry(signer, ctx, depth);
+    const parent = await this.parentEntry(signer, zone, ctx, depth);
     if (parent.kind !== 'secure') return parent;
     const denial = denialInputFrom(sets.authority, parent, vctx);
     // Where the zone cuts are is checked even in zones with costly NSEC3
@@ -382,6 +431,7 @@ export class KeyChain {
         zone,
         reasons: [reason(outcome.ede ?? EDE.OTHER, `insecure delegation: ${outcome.detail}`, zone)],
         ...(outcome.optOut ? { optOut: true } : {}),
+        cutProven: !outcome.optOut && outcome.ede !== EDE.UNSUPPORTED_NSEC3_ITERATIONS,
         steps: [...parent.steps, step],
         expires: Math.min(ctx.now + Math.min(denial.ttl, MAX_ENTRY_TTL), parent.expires),
       };
@@ -438,14 +488,9 @@ export class KeyChain {
       const keyset = findRRset(responseRRsets(keyMsg).answer, child, RRType.DNSKEY);
       const trusted = new Set<RR>();
       const matched = new Set<DsData>();
-      for (const rr of keyset?.rrs ?? []) {
-        for (const d of usable) {
-          if (isZoneKey(rr) && dsMatchesKey(d, rr, child, ctx.crypto) === 'match') {
-            trusted.add(rr);
-            matched.add(d);
-          }
-        }
-      }
+      const byDs = matchDsToKeys(usable, keyset?.rrs ?? [], child, MAX_KEYS_PER_KEY_TAG, ctx.crypto);
+      for (const rr of byDs.trusted) trusted.add(rr);
+      for (const d of byDs.matched) matched.add(d);
       const stepBase = {
         kind: 'delegation' as const,
         zone: childText,
@@ -482,6 +527,11 @@ function signerOf(set: RRset): Name | undefined {
     if (s) return s.signerName;
   }
   return undefined;
+}
+
+function isRevoked(rr: RR): boolean {
+  const k = dnskeyOf(rr);
+  return k !== undefined && (k.flags & DNSKEY_FLAG_REVOKE) !== 0;
 }
 
 function isZoneKey(rr: RR): boolean {

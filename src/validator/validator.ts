@@ -18,6 +18,7 @@ import { KeyChain } from './key-chain.js';
 import { AnswerValidator, type AnswerOutcome } from './answer.js';
 import type { ChainStep, ValidatedRecord, ValidationResult } from './result.js';
 import { reason } from './reasons.js';
+import { MAX_RESULT_TTL } from '../dnssec/limits.js';
 import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
 
 export interface ValidatorOptions {
@@ -185,7 +186,9 @@ export class Validator {
       keys.prefetchFor(qtype === RRType.DS ? qname.slice(1) : qname, ctx);
     }
     try {
-      const outcome = await answer.run(qname, qtype);
+      const raw = await answer.run(qname, qtype);
+      // No result outlives a day, whatever TTLs the (possibly unsigned) data claimed.
+      const outcome = { ...raw, ttl: Math.min(raw.ttl, MAX_RESULT_TTL) };
       return { outcome, chain: ctx.trace, expires: now + outcome.ttl };
     } catch (e) {
       if (e instanceof QueryBudgetError) {

@@ -2,9 +2,9 @@
  * Adversarial review of the validator: attacks an on-path attacker (or the
  * operator of a zone they hold keys for) can mount with validly signed data
  * that was crafted, replayed or moved to the wrong place. Each test asserts
- * the fail-closed, RFC-backed verdict. Tests in the "FINDING" blocks fail on
- * the code as reviewed (they describe weaknesses); the others guard attacks
- * that are defended today.
+ * the fail-closed, RFC-backed verdict. The "FINDING" blocks are the
+ * weaknesses the review found (all fixed since; they guard the fixes); the
+ * others guard attacks that were already defended.
  *
  * The world (all private keys are published in the RFCs, see
  * test/support/signer.ts; a DNSKEY's RDATA does not hold its owner, so one
@@ -17,7 +17,7 @@
  *                       unsigned www.insec.example.net. A 192.0.2.66
  *   www.example.net.    A 192.0.2.1, signed
  *
- * Findings (failing tests, each block names the RFC and a suggested fix):
+ * Findings (each block names the RFC; the fix is described where it lives):
  *   1  referral NS above an island's anchor → insecure (answer.ts negative())
  *   2  DNAME owned above an island's anchor → insecure (answer.ts run())
  *   3  data/denial below a zone cut signed by the parent → secure

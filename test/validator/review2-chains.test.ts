@@ -22,6 +22,8 @@
  * FINDINGS (fail on the reviewed code; see the block comments):
  *   R2-1  NXDOMAIN RCODE + a signed answer RRset for the name → "secure NXDOMAIN"
  *   R2-2  NXDOMAIN RCODE + a signed CNAME chain ending in signed data → "secure NXDOMAIN"
+ *   R2-4  YXDOMAIN RCODE without a DNAME → "secure YXDOMAIN"
+ * (R2-3 is in review2-shared-walk.test.ts.)
  * The other blocks guard attacks that are defended.
  */
 import { describe, expect, it } from 'vitest';
@@ -166,6 +168,42 @@ describe('FINDING R2-1: NXDOMAIN RCODE with a signed answer for the name itself 
     const attack = fixed('www.example.net.', RRType.A, { rcode: Rcode.NXDOMAIN, answer: signed('www.example.net.', RRType.A), authority: SOA() });
     const res = await validator(world([attack])).validate('www.example.net.', 'A');
     expectBogus(res);
+  });
+});
+
+describe('FINDING R2-1 (variants the same fix must cover)', () => {
+  it('www.example.net. ANY answered NXDOMAIN with its signed A RRset: bogus', async () => {
+    const attack = fixed('www.example.net.', RRType.ANY, { rcode: Rcode.NXDOMAIN, answer: signed('www.example.net.', RRType.A) });
+    expectBogus(await validator(world([attack])).validate('www.example.net.', 'ANY'));
+  });
+
+  it('c.example.net. CNAME (asking for the CNAME itself) answered NXDOMAIN with the signed CNAME: bogus', async () => {
+    const attack = fixed('c.example.net.', RRType.CNAME, { rcode: Rcode.NXDOMAIN, answer: signed('c.example.net.', RRType.CNAME) });
+    expectBogus(await validator(world([attack])).validate('c.example.net.', 'CNAME'));
+  });
+});
+
+describe('FINDING R2-4: a YXDOMAIN RCODE without a DNAME is passed through as a secure result', () => {
+  // Attack: the RCODE of a genuine signed response is set to YXDOMAIN (6).
+  // RFC 6672 §2.2: YXDOMAIN means a DNAME substitution overflowed the name
+  // length; with no DNAME in the answer nothing signed supports it.
+  // answer.ts checkAnswerRcode() lets YXDOMAIN through for every response;
+  // run() then validates the answer (or the NODATA proof) and keeps the
+  // RCODE: "secure YXDOMAIN" (with records, or for a proven NODATA).
+  // Unbound classifies any RCODE other than NOERROR/NXDOMAIN as
+  // VAL_CLASS_UNKNOWN (bogus) unless it comes from its own DNAME handling.
+  // Fix: accept YXDOMAIN only where run() computes it itself (the DNAME
+  // branch, nameWireLength > 255); an upstream YXDOMAIN whose DNAME
+  // substitution does not overflow is bogus (EDE 6).
+  it('www.example.net. A with its signed A RRset and RCODE YXDOMAIN: bogus', async () => {
+    const attack = fixed('www.example.net.', RRType.A, { rcode: Rcode.YXDOMAIN, answer: signed('www.example.net.', RRType.A) });
+    expectBogus(await validator(world([attack])).validate('www.example.net.', 'A'));
+  });
+
+  it('the genuine NODATA for a.example.net. TXT with RCODE YXDOMAIN: bogus, not a secure YXDOMAIN', async () => {
+    const attack = fixed('a.example.net.', RRType.TXT, { rcode: Rcode.YXDOMAIN, authority: [...SOA(), ...nsecAt('a.example.net.')] });
+    const res = await validator(world([attack])).validate('a.example.net.', 'TXT');
+    expect(res.status, show(res)).toBe('bogus');
   });
 });
 

@@ -171,6 +171,30 @@ describe('FINDING R2-1: NXDOMAIN RCODE with a signed answer for the name itself 
   });
 });
 
+describe('FINDING R2-1 (impact: the forged "secure NXDOMAIN" is kept in the result cache)', () => {
+  // Secure results are cached until their TTL runs out (validator.ts); one
+  // flipped RCODE is then served to every later question for the A RRset's
+  // TTL (up to a day), even when the upstream answers honestly again.
+  it('after one flipped response the next question must not be served a cached NXDOMAIN: NOERROR', async () => {
+    const honest = world();
+    const flipped = makeMessage(n('www.example.net.'), RRType.A, { rcode: Rcode.NXDOMAIN, answer: signed('www.example.net.', RRType.A) });
+    let served = false;
+    const source: ResponseSource = {
+      query: (name, type) => {
+        if (!served && type === RRType.A && name.join('.') === 'www.example.net') {
+          served = true;
+          return Promise.resolve(flipped);
+        }
+        return honest.query(name, type);
+      },
+    };
+    const v = validator(source, { resultCacheSize: 10 });
+    await v.validate('www.example.net.', 'A');
+    const res = await v.validate('www.example.net.', 'A');
+    expect(res.rcode, show(res)).toBe('NOERROR');
+  });
+});
+
 describe('FINDING R2-1 (variants the same fix must cover)', () => {
   it('www.example.net. ANY answered NXDOMAIN with its signed A RRset: bogus', async () => {
     const attack = fixed('www.example.net.', RRType.ANY, { rcode: Rcode.NXDOMAIN, answer: signed('www.example.net.', RRType.A) });

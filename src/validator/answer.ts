@@ -313,6 +313,24 @@ export class AnswerValidator {
     let name = qname;
     let finalRcode = msg.rcode;
     const done = (extra?: Link): AnswerOutcome => combine(extra ? [...links, extra] : links, finalRcode);
+    // The rcode is not signed. It applies to the last name of the chain
+    // (RFC 6604 §3): NXDOMAIN beside data for that name contradicts the
+    // signed data (RFC 1035 §4.1.1), and YXDOMAIN is only what a DNAME
+    // substitution that grows too long yields (RFC 6672 §2.2), worked out here.
+    const rcodeContradicts = (m: Message, what: string): Link | undefined =>
+      m.rcode === Rcode.NXDOMAIN || m.rcode === Rcode.YXDOMAIN
+        ? { status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `${rcodeToText(m.rcode)} contradicts the data for ${what} in the same response`)], ttl: 0, rrsets: [] }
+        : undefined;
+    const finalPositive = async (sets2: ResponseRRsets, rrsets: readonly RRset[]): Promise<AnswerOutcome> => {
+      for (const s of rrsets) links.push(await this.positive(s, sets2, 'answer'));
+      // Asked for the CNAME itself, the resolver may still follow it, and the
+      // rcode then speaks of its target (RFC 6604 §3): an NXDOMAIN must be
+      // proven for the target like any other (RFC 4035 §5.4).
+      const cnameTargetName = qtype === RRType.CNAME && msg.rcode === Rcode.NXDOMAIN && rrsets[0] ? cnameTarget(rrsets[0]) : undefined;
+      if (cnameTargetName) return done(await this.negative(cnameTargetName, RRType.A, msg, sets2));
+      const bad = rcodeContradicts(msg, rrsetLabel(name, qtype));
+      return bad ? done(bad) : done();
+    };
 
     for (let hop = 0; ; hop++) {
       if (hop > MAX_CNAME_CHAIN) {
@@ -360,7 +378,9 @@ export class AnswerValidator {
             return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `DNAME loop at ${nameToText(synthesized)}`)], ttl: 0, rrsets: [] });
           }
           // Asked for the CNAME itself: the synthesised CNAME is the answer.
-          if (qtype === RRType.CNAME && synth) return done();
+          if (qtype === RRType.CNAME && synth) {
+            return done();
+          }
           visited.add(nameKey(synthesized));
           name = synthesized;
           msg = await this.continueChain(msg, sets, name, qtype);
@@ -369,16 +389,10 @@ export class AnswerValidator {
       }
       if (qtype === RRType.ANY) {
         const all = sets.answer.filter((s) => nameEquals(s.name, name));
-        if (all.length > 0) {
-          for (const s of all) links.push(await this.positive(s, sets, 'answer'));
-          return done();
-        }
+        if (all.length > 0) return finalPositive(sets, all);
       } else {
         const target = findRRset(sets.answer, name, qtype);
-        if (target) {
-          links.push(await this.positive(target, sets, 'answer'));
-          return done();
-        }
+        if (target) return finalPositive(sets, [target]);
       }
       if (qtype !== RRType.CNAME) {
         const cname = findRRset(sets.answer, name, RRType.CNAME);
@@ -397,6 +411,9 @@ export class AnswerValidator {
           msg = await this.continueChain(msg, sets, name, qtype);
           continue;
         }
+      }
+      if (msg.rcode === Rcode.YXDOMAIN) {
+        return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `YXDOMAIN for ${rrsetLabel(name, qtype)} without a DNAME that grows too long (RFC 6672 §2.2)`)], ttl: 0, rrsets: [] });
       }
       links.push(await this.negative(name, qtype, msg, sets));
       return done();

@@ -18,7 +18,7 @@ import { readDs, dnskeyOf, type DsData, DNSKEY_FLAG_ZONE, DNSKEY_FLAG_REVOKE } f
 import { isSupportedAlgorithm, isSupportedDigestType } from '../crypto/index.js';
 import { MAX_KEYS_PER_KEY_TAG, MAX_CUT_CHECK_LABELS, MAX_NSEC3_ITERATIONS_FOR_ZONE_CUTS, MAX_PREFETCH_DEPTH, MAX_RRSIGS_PER_RRSET, MAX_ZONE_DEPTH } from '../dnssec/limits.js';
 import { responseRRsets, findRRset } from './rrsets.js';
-import type { QuestionContext } from './context.js';
+import { type QuestionContext, QueryBudgetError } from './context.js';
 import { reason, rrsetFailureReason, rrsetLabel } from './reasons.js';
 import type { ChainStep, TraceDs, TraceKey, TraceSignature } from './result.js';
 import { UpstreamError } from './result.js';
@@ -203,21 +203,33 @@ export class KeyChain {
     return expires !== undefined && expires > now;
   }
 
-  private async cached(name: Name, ctx: QuestionContext, make: () => Promise<KeyEntry>): Promise<KeyEntry> {
+  private async cached(name: Name, ctx: QuestionContext, make: () => Promise<KeyEntry>, join = true): Promise<KeyEntry> {
     const key = nameKey(name);
-    const hit = this.cache.get(key, ctx.now);
+    const hit = join ? this.cache.get(key, ctx.now) : undefined;
     if (hit) {
-      const entry = await hit;
-      for (const s of entry.steps) ctx.addStep(s);
-      return entry;
+      // A walk started by another question runs on that question's budget.
+      // If it ran out (a rejection, or a bogus entry that was not kept), this
+      // question decides again on its own budget.
+      let entry: KeyEntry | undefined;
+      try {
+        entry = await hit;
+      } catch (e) {
+        if (!(e instanceof QueryBudgetError)) throw e;
+      }
+      if (entry && (entry.kind !== 'bogus' || entry.expires > ctx.now)) {
+        for (const s of entry.steps) ctx.addStep(s);
+        return entry;
+      }
+      return this.cached(name, ctx, make, false);
     }
-    const p = make();
+    // An entry decided while this question's work budget ran out, or from a
+    // failed fetch, says nothing durable about the zone: it is not kept, and
+    // questions that joined the walk decide again on their own budget.
+    const p = make().then((entry): KeyEntry => (ctx.budget.exhausted && entry.kind === 'bogus' ? { ...entry, expires: ctx.now } : entry));
     // Until it settles, concurrent walks share the same promise.
     this.cache.set(key, p, Number.POSITIVE_INFINITY);
     try {
       const entry = await p;
-      // An entry decided while this question's work budget ran out, or from
-      // a failed fetch, says nothing durable about the zone: not cached.
       this.cache.set(key, p, ctx.budget.exhausted ? ctx.now : entry.expires);
       for (const s of entry.steps) ctx.addStep(s);
       return entry;

@@ -19,7 +19,7 @@
  *   q.w.example.net.  A                     → www.example.net.
  *   www.example.net.  A                     → example.net. (wraps)
  *
- * FINDINGS (fail on the reviewed code; see the block comments):
+ * FINDINGS (failed on the reviewed code, fixed since; see the block comments):
  *   R2-1  NXDOMAIN RCODE + a signed answer RRset for the name → "secure NXDOMAIN"
  *   R2-2  NXDOMAIN RCODE + a signed CNAME chain ending in signed data → "secure NXDOMAIN"
  *   R2-4  YXDOMAIN RCODE without a DNAME → "secure YXDOMAIN"

@@ -139,7 +139,7 @@ describe('the world validates as designed (sanity)', () => {
 });
 
 // ---------------------------------------------------------------------------
-// FINDINGS: fail on the code as reviewed.
+// FINDINGS: failed on the code as reviewed; fixed since.
 // ---------------------------------------------------------------------------
 
 describe('FINDING R2-1: NXDOMAIN RCODE with a signed answer for the name itself is reported as a secure NXDOMAIN', () => {

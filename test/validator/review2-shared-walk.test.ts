@@ -4,7 +4,7 @@
  * same promise"). A walk runs with the budget of the question that started
  * it; a question that joins the walk inherits that budget's failures.
  *
- * FINDING R2-3 (fails on the reviewed code): one question whose work budget
+ * FINDING R2-3 (failed on the reviewed code, fixed since): one question whose work budget
  * runs out while it is walking a zone makes every concurrent question that
  * needs the same zone fail too, although their own budgets are untouched.
  */

@@ -208,8 +208,8 @@ export class AnswerValidator {
   }
 
   /** RFC 4035 §5.4, RFC 5155 §8.4-§8.7: NXDOMAIN or NODATA for `name`. */
-  async negative(name: Name, qtype: number, msg: Message, sets: ResponseRRsets): Promise<Link> {
-    const nx = msg.rcode === Rcode.NXDOMAIN;
+  async negative(name: Name, qtype: number, msg: Message, sets: ResponseRRsets, assumeNxdomain = false): Promise<Link> {
+    const nx = assumeNxdomain || msg.rcode === Rcode.NXDOMAIN;
     const what = `${nx ? 'NXDOMAIN' : 'NODATA'} for ${rrsetLabel(name, qtype)}`;
     let signer: Name | undefined;
     for (const set of sets.authority) {
@@ -415,7 +415,18 @@ export class AnswerValidator {
       if (msg.rcode === Rcode.YXDOMAIN) {
         return done({ status: 'bogus', reasons: [reason(EDE.DNSSEC_BOGUS, `YXDOMAIN for ${rrsetLabel(name, qtype)} without a DNAME that grows too long (RFC 6672 §2.2)`)], ttl: 0, rrsets: [] });
       }
-      links.push(await this.negative(name, qtype, msg, sets));
+      let denial = await this.negative(name, qtype, msg, sets);
+      if (denial.status === 'bogus' && links.length > 0 && msg.rcode === Rcode.NOERROR) {
+        // Some servers answer NOERROR for a CNAME whose target does not exist
+        // (the rcode ambiguity RFC 6604 settled). If the response proves the
+        // target's non-existence, that proof stands (as Unbound repairs it).
+        const asNx = await this.negative(name, qtype, msg, sets, true);
+        if (asNx.status !== 'bogus') {
+          denial = asNx;
+          finalRcode = Rcode.NXDOMAIN;
+        }
+      }
+      links.push(denial);
       return done();
     }
   }

@@ -492,4 +492,3 @@ function combine(links: readonly Link[], rcode: number): AnswerOutcome {
   return { status, reasons: kept, ttl: Number.isFinite(ttl) ? ttl : 0, rcode, rrsets };
 }
 
-export { rcodeToText };

@@ -120,4 +120,3 @@ export function proveWildcardAnswer(qname: Name, rrsigLabels: number, input: Den
   return normalise(denial.proveWildcardAnswer(qname, rrsigLabels, input));
 }
 
-export { EDE };

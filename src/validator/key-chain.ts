@@ -597,4 +597,3 @@ export function checkRcode(msg: Message, name: Name, what: string): void {
   }
 }
 
-export { nameEquals };

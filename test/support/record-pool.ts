@@ -10,7 +10,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { type Name, isSubdomain, isStrictSubdomain, nameEquals, nameFromText } from '../../src/wire/name.js';
+import { type Name, isSubdomain, isStrictSubdomain, nameEquals } from '../../src/wire/name.js';
 import { type Message, type RR, encodeMessage, parseMessage } from '../../src/wire/message.js';
 import { RRType, Rcode } from '../../src/wire/rrtype.js';
 import { parseZoneText } from '../../src/wire/presentation.js';

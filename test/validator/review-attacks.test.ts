@@ -42,7 +42,7 @@ import { RRType, Rcode } from '../../src/wire/rrtype.js';
 import { RecordPool, readShared } from '../support/record-pool.js';
 import { makeMessage, n, vectorRecords } from '../support/vectors.js';
 import { rfc6605Zone } from '../support/signed-zone.js';
-import { dsFor, rr, signAll, signRrset, signingKey, type SigningKey } from '../support/signer.js';
+import { dsFor, rr, signAll, signingKey, type SigningKey } from '../support/signer.js';
 
 const P = rfc6605Zone();
 const W = { inception: P.window.inception, expiration: P.window.expiration };

@@ -12,7 +12,6 @@ import { describe, expect, it } from 'vitest';
 import { KeyChain } from '../../src/validator/key-chain.js';
 import { QuestionContext, QueryBudgetError } from '../../src/validator/context.js';
 import type { RR } from '../../src/wire/message.js';
-import { RRType } from '../../src/wire/rrtype.js';
 import { RecordPool } from '../support/record-pool.js';
 import { n } from '../support/vectors.js';
 import { rfc6605Zone } from '../support/signed-zone.js';

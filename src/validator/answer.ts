@@ -287,17 +287,8 @@ export class AnswerValidator {
       this.ctx.addStep({ kind: 'denial', zone: nameToText(entry.zone), signatures, status: 'insecure', note: outcome.detail });
       return { status: 'insecure', reasons: [reason(outcome.ede ?? EDE.OTHER, `${what}: ${outcome.detail}`, entry.zone)], ttl, rrsets: [] };
     }
-    // The proof failed. If the name lies below a delegation that the parent
-    // proves unsigned (RFC 4035 §4.3, §5.2), the signed zone above has no say
-    // about it: the answer is insecure. Otherwise it is bogus. The walk needs
-    // its own proof, so a stripped or broken denial can never turn a signed
-    // name insecure; and an Opt-Out span alone does not rescue a broken
-    // NXDOMAIN proof (RFC 5155 §8.4 still needs the wildcard proof).
-    const below = await this.keys.entryFor(AnswerValidator.zoneLookupName(name, qtype), this.ctx, this.prefetch);
-    if (below.kind === 'insecure' && !below.optOut && isStrictSubdomain(below.zone, entry.zone)) {
-      this.ctx.addStep({ kind: 'denial', zone: nameToText(below.zone), signatures, status: 'insecure', note: `${what}: below the insecure delegation ${nameToText(below.zone)}` });
-      return { status: 'insecure', reasons: below.reasons, ttl: soaSet ? Math.min(negativeTtl(soaSet), this.entryTtl(below)) : 0, rrsets: [] };
-    }
+    // The proof failed: bogus. (A name below a proven unsigned cut never gets
+    // here: signerEntry() finds the cut and judges the name by its own zone.)
     // EDE 12 is for a missing NSEC; records that are there but prove nothing are plain bogus (RFC 8914 §4.7, §4.13).
     const ede = outcome.ede === EDE.NSEC_MISSING && (d.input.nsec.length > 0 || d.input.nsec3.length > 0) ? EDE.DNSSEC_BOGUS : outcome.ede;
     this.ctx.addStep({ kind: 'denial', zone: nameToText(entry.zone), signatures, status: 'bogus', note: outcome.text });

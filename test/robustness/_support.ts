@@ -4,6 +4,7 @@
  * mutable lists of responses, and a replay that tells a verdict from a typed
  * rejection from anything else (a crash).
  */
+import { afterAll } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -190,4 +191,21 @@ export function signersOf(records: readonly RR[]): Name[] {
     if (s && !out.some((n) => nameEquals(n, s.signerName))) out.push(s.signerName);
   }
   return out;
+}
+
+/**
+ * Records every unhandled rejection from now until the end of the test file
+ * (register it at module level, before any validation runs). Returns the
+ * rejections as text, for an `expect(...).toEqual([])` at the end.
+ */
+export function recordUnhandledRejections(): () => string[] {
+  const seen: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => {
+    seen.push(reason);
+  };
+  process.on('unhandledRejection', onUnhandled);
+  afterAll(() => {
+    process.off('unhandledRejection', onUnhandled);
+  });
+  return () => seen.map((r) => (r instanceof Error ? `${r.name}: ${r.message}` : String(r)));
 }

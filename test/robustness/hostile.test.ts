@@ -23,7 +23,7 @@
  * Last, no unhandled rejection may have fired while all of this ran
  * (prefetching starts queries whose failures nobody awaits).
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Name } from '../../src/wire/name.js';
 import { nameFromText, nameToText } from '../../src/wire/name.js';
 import type { Message, RR } from '../../src/wire/message.js';
@@ -40,16 +40,10 @@ import { makeMessage } from '../support/vectors.js';
 import { rfc6605Zone } from '../support/signed-zone.js';
 import { dsFor, rr, signRrset, signingKey } from '../support/signer.js';
 import { Prng } from './_support.js';
+import { recordUnhandledRejections } from './_support.js';
 
 // Registered before any validation runs; checked by the last test of the file.
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => {
-  unhandled.push(reason);
-};
-process.on('unhandledRejection', onUnhandled);
-afterAll(() => {
-  process.off('unhandledRejection', onUnhandled);
-});
+const unhandledRejections = recordUnhandledRejections();
 
 const zone = rfc6605Zone();
 const VECTOR = readShared('vectors/rfc/rfc6605-6.1-ecdsap256.txt');
@@ -358,6 +352,6 @@ describe('hostile responses finish, not secure, with bounded queries', () => {
   it('no unhandled rejection fired while the hostile cases ran', async () => {
     // Let rejections that nobody awaited surface (Node reports them after the microtask queue drains).
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(unhandled.map((r) => (r instanceof Error ? `${r.name}: ${r.message}` : String(r)))).toEqual([]);
+    expect(unhandledRejections()).toEqual([]);
   });
 });

@@ -44,7 +44,7 @@
  * CNAME target's RRset may come in two responses), so the validator cannot
  * avoid it by reading the other copy.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Name } from '../../src/wire/name.js';
 import { isSubdomain, isStrictSubdomain, nameEquals, nameFromText, nameToText } from '../../src/wire/name.js';
 import type { Message, RR } from '../../src/wire/message.js';
@@ -67,16 +67,10 @@ import {
   sigsOver,
   statusOf,
 } from './_support.js';
+import { recordUnhandledRejections } from './_support.js';
 
 // Prefetching (family f) starts queries nobody awaits: none of them may end as an unhandled rejection.
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => {
-  unhandled.push(reason);
-};
-process.on('unhandledRejection', onUnhandled);
-afterAll(() => {
-  process.off('unhandledRejection', onUnhandled);
-});
+const unhandledRejections = recordUnhandledRejections();
 
 const ALL = labCases();
 const SECURE = ALL.filter((c) => c.fixture.expected?.status === 'secure');
@@ -524,6 +518,6 @@ describe('mutated replays of the secure lab fixtures', () => {
 
   it('no unhandled rejection fired during the mutated replays', async () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(unhandled.map((r) => (r instanceof Error ? `${r.name}: ${r.message}` : String(r)))).toEqual([]);
+    expect(unhandledRejections()).toEqual([]);
   });
 });

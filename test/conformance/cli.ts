@@ -20,7 +20,7 @@ async function main(): Promise<number> {
   const filters = args.filter((a) => a !== '-v');
   const dir = scenarioDir(packageRoot);
   if (!existsSync(dir)) {
-    console.error(`conformance: the scenario folder ${dir} is absent (it comes from ../shared/conformance/unbound-val)`);
+    console.error(`conformance: the scenario folder ${dir} is absent (it is test/data/conformance/unbound-val)`);
     return 2;
   }
   const files = readdirSync(dir)

@@ -1,6 +1,6 @@
 /**
  * Reader for Unbound's replay scenario files (.rpl/.crpl), as described in
- * ../shared/conformance/README.md (from Unbound's testcode/replay.h and
+ * test/data/conformance/README.md (from Unbound's testcode/replay.h and
  * testpkts.h): a config block up to CONFIG_END, then SCENARIO_BEGIN, RANGEs of
  * canned server answers (ENTRY blocks) and STEPs (QUERY, CHECK_ANSWER,
  * TIME_PASSES, TRAFFIC).

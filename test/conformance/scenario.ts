@@ -2,7 +2,7 @@
  * Runs one Unbound replay scenario against the real validator and compares
  * its verdict with every CHECK_ANSWER.
  *
- * Expected verdict, from the expected reply header (../shared/conformance/README.md):
+ * Expected verdict, from the expected reply header (test/data/conformance/README.md):
  *  - rcode SERVFAIL                           -> bogus
  *  - AD set                                   -> secure
  *  - NOERROR/NXDOMAIN/YXDOMAIN, no AD, query with DO (or AD, RFC 6840 §5.7)
@@ -251,9 +251,9 @@ export async function runScenario(sc: RplScenario): Promise<ScenarioOutcome> {
 
 // ------------------------------------------------------------------ files
 
-/** Where the scenarios are: ../shared/conformance/unbound-val from the package root. */
+/** Where the scenarios are: test/data/conformance/unbound-val from the package root. */
 export function scenarioDir(packageRoot: string): string {
-  return join(packageRoot, '..', 'shared', 'conformance', 'unbound-val');
+  return join(packageRoot, 'test', 'data', 'conformance', 'unbound-val');
 }
 
 export interface IndexRow {

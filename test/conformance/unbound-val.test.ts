@@ -1,5 +1,5 @@
 /**
- * Every Unbound val_* replay scenario (../shared/conformance/unbound-val)
+ * Every Unbound val_* replay scenario (test/data/conformance/unbound-val)
  * against the real validator, one test per file that is not in the skip
  * table; plus a test that the skip table agrees with INDEX.tsv.
  * `npm run conformance` prints the same results as one line per file.
@@ -18,8 +18,8 @@ const files = present ? readdirSync(dir).filter((f) => /^val_.*\.c?rpl$/.test(f)
 const SKIPPABLE = new Set(['cache', 'prefetch', 'iterator', 'policy', 'gost']);
 
 describe('Unbound val_* scenarios', () => {
-  it('has the scenario folder ../shared/conformance/unbound-val', () => {
-    expect(present, `the scenario folder ${dir} (with INDEX.tsv) is absent: it comes from ../shared/conformance/unbound-val`).toBe(true);
+  it('has the scenario folder test/data/conformance/unbound-val', () => {
+    expect(present, `the scenario folder ${dir} (with INDEX.tsv) is absent: it is test/data/conformance/unbound-val`).toBe(true);
     expect(files.length).toBe(162);
   });
 

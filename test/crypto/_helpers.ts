@@ -1,5 +1,5 @@
 /**
- * Test helpers for the crypto tests: reading ../shared vectors, a minimal presentation-format record reader (just
+ * Test helpers for the crypto tests: reading test/data vectors, a minimal presentation-format record reader (just
  * enough for the DNSKEY/DS/RRSIG/A/MX records of the RFC example files; the real parser lives in src/wire), the
  * RFC 4034 §3.1.8.1 signed-data builder, and key conversion from node:crypto.
  */
@@ -11,13 +11,13 @@ import { nameFromText, nameToCanonicalWire } from '../../src/wire/name.js';
 
 export const BACKENDS = ['node', 'noble'] as const;
 
-const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
+const DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
 
-/** Reads a file under ../shared, failing with a clear message when the shared material is absent. */
+/** Reads a file under test/data, failing with a clear message when it is absent. */
 export function readShared(relative: string): string {
-  const path = SHARED + relative;
+  const path = DATA_DIR + relative;
   if (!existsSync(path)) {
-    throw new Error(`${path} is absent: these known-answer tests need the shared vectors at ../shared (see ../shared/README.md)`);
+    throw new Error(`${path} is absent: these known-answer tests need the vectors at test/data (see test/data/README.md)`);
   }
   return readFileSync(path, 'utf8');
 }

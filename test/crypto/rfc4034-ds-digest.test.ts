@@ -1,6 +1,6 @@
 /**
  * DS digests, RFC 4034 §5.1.4: digest(owner name in canonical wire form | DNSKEY RDATA), with SHA-1 (RFC 4034),
- * SHA-256 (RFC 4509) and SHA-384 (RFC 6605 §2), against DS records from ../shared, on both hash backends.
+ * SHA-256 (RFC 4509) and SHA-384 (RFC 6605 §2), against DS records from test/data, on both hash backends.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { dsDigest, isSupportedDigestType, setDefaultBackend } from '../../src/crypto/index.js';

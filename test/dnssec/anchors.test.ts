@@ -13,7 +13,7 @@ import { parseZoneText, rdataToText } from '../../src/wire/presentation.js';
 import { RRType } from '../../src/wire/rrtype.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT_VECTORS = resolve(HERE, '../../../shared/vectors/real/root-trust-anchors.txt');
+const ROOT_VECTORS = resolve(HERE, '../data/vectors/real/root-trust-anchors.txt');
 const unix = (iso: string): number => Date.parse(iso) / 1000;
 const NOW_2026 = unix('2026-06-01T00:00:00Z');
 
@@ -68,8 +68,8 @@ describe('shipped trust-anchors/root-anchors.xml', () => {
     expect(parseRootAnchorsXml(xml, 'root-anchors.xml', unix('2015-01-01T00:00:00Z'))[0]!.ds.map(dsTag)).toEqual([19036]);
   });
 
-  it('its DS records match the root KSKs of ../shared/vectors/real/root-trust-anchors.txt', () => {
-    if (!existsSync(ROOT_VECTORS)) throw new Error(`shared test vector missing: ${ROOT_VECTORS} (expected ../shared/vectors next to the checkout)`);
+  it('its DS records match the root KSKs of test/data/vectors/real/root-trust-anchors.txt', () => {
+    if (!existsSync(ROOT_VECTORS)) throw new Error(`test vector missing: ${ROOT_VECTORS} (expected in test/data/vectors)`);
     const keys = parseZoneText(readFileSync(ROOT_VECTORS, 'utf8')).filter((r) => r.type === RRType.DNSKEY);
     expect(keys).toHaveLength(2);
     const [anchor] = loadTrustAnchorFile(DEFAULT_ROOT_ANCHORS_PATH, NOW_2026);

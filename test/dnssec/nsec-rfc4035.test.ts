@@ -1,6 +1,6 @@
 // NSEC denial proofs (RFC 4035 §5.4, §5.2, §5.3.4; RFC 6840 §4.1, §4.3, §4.4),
 // checked against the RFC 4035 Appendix A zone and Appendix B responses in
-// ../shared/vectors/rfc, plus variants built from the same records.
+// test/data/vectors/rfc, plus variants built from the same records.
 import { readShared } from '../support/record-pool.js';
 import { describe, expect, it } from 'vitest';
 import { parseZoneText, rdataFromText } from '../../src/wire/presentation.js';
@@ -18,7 +18,7 @@ import {
 } from '../../src/dnssec/denial.js';
 import { nsecCovers, nsecProvesNameAbsent, usableNsecs } from '../../src/dnssec/nsec.js';
 
-/** A vector under ../shared/vectors/rfc (a clear error when ../shared is absent). */
+/** A vector under test/data/vectors/rfc (a clear error when it is absent). */
 function vectorText(file: string): string {
   return readShared(`vectors/rfc/${file}`);
 }

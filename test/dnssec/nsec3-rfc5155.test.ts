@@ -1,6 +1,6 @@
 // NSEC3 denial proofs (RFC 5155 §8.1-§8.9, §9.2; RFC 9276 §3.2), checked
 // against the RFC 5155 Appendix A zone and Appendix B responses in
-// ../shared/vectors/rfc, plus variants of the same records (flags, iterations,
+// test/data/vectors/rfc, plus variants of the same records (flags, iterations,
 // records removed). The proofs do not look at signatures, so changed RDATA
 // stands for "a zone signed this instead".
 import { readShared } from '../support/record-pool.js';
@@ -23,7 +23,7 @@ import {
 } from '../../src/dnssec/denial.js';
 import { prepareNsec3Chain } from '../../src/dnssec/nsec3.js';
 
-/** A vector under ../shared/vectors/rfc (a clear error when ../shared is absent). */
+/** A vector under test/data/vectors/rfc (a clear error when it is absent). */
 function vectorText(file: string): string {
   return readShared(`vectors/rfc/${file}`);
 }

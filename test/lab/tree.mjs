@@ -7,12 +7,26 @@
 // on the same server, so referrals and DS queries go where a real resolver
 // expects them (RFC 4035 §3.1.4.1: DS is answered by the parent side).
 
-/** Loopback address of the authoritative server for zones with `depth` labels. */
-export function serverAddress(depth) {
-  return `127.77.${depth}.1`;
+/**
+ * The lab's /16 on loopback: 127.77 unless DNSSEC_LAB_NET names another
+ * (for example 127.81), so that labs of two checkouts on one machine do not
+ * collide. Each checkout keeps its own run directory (test/lab/run).
+ */
+export const LAB_NET = labNet(process.env.DNSSEC_LAB_NET);
+
+function labNet(value) {
+  if (value === undefined || value === '') return '127.77';
+  const m = /^127\.(\d{1,3})$/.exec(value);
+  if (!m || Number(m[1]) > 255 || Number(m[1]) === 0) throw new Error(`DNSSEC_LAB_NET=${value}: expected 127.N with N in 1..255`);
+  return value;
 }
 
-export const RESOLVER_ADDRESS = '127.77.0.53';
+/** Loopback address of the authoritative server for zones with `depth` labels. */
+export function serverAddress(depth) {
+  return `${LAB_NET}.${depth}.1`;
+}
+
+export const RESOLVER_ADDRESS = `${LAB_NET}.0.53`;
 export const RESOLVER_PORT = 53;
 export const DOT_PORT = 853;
 export const DOH_PORT = 443;

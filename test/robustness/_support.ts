@@ -21,7 +21,7 @@ import { ValidationInputError, createValidator } from '../../src/validator/valid
 export const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const LAB_DIR = join(ROOT_DIR, 'fixtures', 'lab');
 export const HANDWRITTEN_DIR = join(ROOT_DIR, 'fixtures', 'handwritten');
-export const SHARED_VECTORS_DIR = join(ROOT_DIR, '..', 'shared', 'vectors');
+export const VECTORS_DIR = join(ROOT_DIR, 'test', 'data', 'vectors');
 
 // ------------------------------------------------------------------ PRNG
 

@@ -17,13 +17,13 @@ import { parseZoneText } from '../../src/wire/presentation.js';
 import { readRrsig } from '../../src/dnssec/records.js';
 import type { ResponseSource } from '../../src/validator/context.js';
 
-export const SHARED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared');
+export const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'data');
 
-/** Reads a file under ../shared, with a clear error when shared/ is absent. */
+/** Reads a file under test/data, with a clear error when it is absent. */
 export function readShared(rel: string): string {
-  const path = join(SHARED_DIR, rel);
+  const path = join(DATA_DIR, rel);
   if (!existsSync(path)) {
-    throw new Error(`this test needs ../shared/${rel} (the shared vectors beside the checkout); it is absent at ${path}`);
+    throw new Error(`this test needs test/data/${rel} (the vectors shipped in the repository); it is absent at ${path}`);
   }
   return readFileSync(path, 'utf8');
 }

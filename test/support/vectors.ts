@@ -1,5 +1,5 @@
 /**
- * Reading the published vectors (../shared/vectors) for validator tests:
+ * Reading the published vectors (test/data/vectors) for validator tests:
  * header fields (validation time, trust anchors), appendix-B responses as
  * messages, and record pools of the RFC appendix A zones.
  *

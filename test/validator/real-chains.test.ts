@@ -1,5 +1,5 @@
 /**
- * Real chains captured from the internet (../shared/vectors/real): every
+ * Real chains captured from the internet (test/data/vectors/real): every
  * answer in each file validates from the IANA root anchor (KSK-2017) at the
  * time its header gives, and the BOGUS variant does not (RFC 4035 §5).
  */
@@ -26,7 +26,7 @@ function rootAnchors() {
   return parseAnchorText(ds.join('\n'), 'root-trust-anchors.txt');
 }
 
-describe('real chains from the root KSK-2017 (../shared/vectors/real)', () => {
+describe('real chains from the root KSK-2017 (test/data/vectors/real)', () => {
   for (const file of FILES) {
     const text = readShared(`vectors/real/${file}`);
     const now = Number(/now=(\d+)/.exec(text)?.[1]);

@@ -11,15 +11,15 @@ import {
   PresentationError, parseRecord, parseZoneText, rdataFromText, rdataToText, rrToText,
 } from '../../src/wire/presentation.js';
 
-const VECTORS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/vectors');
+const VECTORS = resolve(dirname(fileURLToPath(import.meta.url)), '../data/vectors');
 function readVector(rel: string): string {
   const p = join(VECTORS, rel);
-  if (!existsSync(p)) throw new Error(`shared test vector missing: ${p} (expected ../shared/vectors next to the checkout)`);
+  if (!existsSync(p)) throw new Error(`test vector missing: ${p} (expected in test/data/vectors)`);
   return readFileSync(p, 'utf8');
 }
 function listVectors(sub: string, re: RegExp): string[] {
   const dir = join(VECTORS, sub);
-  if (!existsSync(dir)) throw new Error(`shared test vectors missing: ${dir} (expected ../shared/vectors next to the checkout)`);
+  if (!existsSync(dir)) throw new Error(`test vectors missing: ${dir} (expected in test/data/vectors)`);
   return readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => `${sub}/${f}`);
 }
 

@@ -8,9 +8,9 @@ import { RRType, Rcode } from '../../src/wire/rrtype.js';
 import { PresentationError, rdataToText } from '../../src/wire/presentation.js';
 import { parseSectionedText } from '../../src/wire/sections.js';
 
-const RFC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/vectors/rfc');
+const RFC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../data/vectors/rfc');
 function rfcFiles(): string[] {
-  if (!existsSync(RFC_DIR)) throw new Error(`shared test vectors missing: ${RFC_DIR} (expected ../shared/vectors next to the checkout)`);
+  if (!existsSync(RFC_DIR)) throw new Error(`test vectors missing: ${RFC_DIR} (expected in test/data/vectors)`);
   const files = readdirSync(RFC_DIR).filter((f) => /^rfc(4035|5155)-B.*\.txt$/.test(f)).sort();
   if (files.length === 0) throw new Error(`no rfc4035-B*/rfc5155-B* files in ${RFC_DIR}`);
   return files;

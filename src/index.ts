@@ -4,6 +4,7 @@
  */
 export type { Status, Reason } from './types.js';
 export { EDE } from './types.js';
+export { ConfigError } from './errors.js';
 
 export { Validator, createValidator, ValidationInputError, type ValidatorOptions } from './validator/validator.js';
 export type { ValidationResult, ValidatedRecord, ChainStep, TraceDs, TraceKey, TraceSignature } from './validator/result.js';

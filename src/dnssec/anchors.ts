@@ -25,6 +25,7 @@ import { type Name, NameError, ROOT, nameFromText, nameKey, nameToText, nameToWi
 import { PresentationError, parseZoneTextWithLines, rdataFromText } from '../wire/presentation.js';
 import { RRClass, RRType } from '../wire/rrtype.js';
 import { keyTag } from './records.js';
+import { checkUnixSeconds } from './unix-time.js';
 
 export interface TrustAnchor {
   readonly zone: Name;
@@ -116,7 +117,8 @@ function parseDateTime(s: string): number | undefined {
  * digest's key tag and (for a digest type we implement) hash to its digest;
  * the anchor itself is the DS (DNSKEYs are not added).
  */
-export function parseRootAnchorsXml(text: string, fileName: string, nowUnixSeconds: number): TrustAnchor[] {
+export function parseRootAnchorsXml(text: string, fileName: string, now?: number): TrustAnchor[] {
+  const nowUnixSeconds = checkUnixSeconds(now, 'parseRootAnchorsXml');
   // Blank out comments and processing instructions, keeping offsets (and so line numbers).
   const clean = text.replace(/<!--[\s\S]*?-->|<\?[\s\S]*?\?>/g, (s) => s.replace(/[^\n]/g, ' '));
   const fail = (detail: string, offset?: number): never => {
@@ -362,8 +364,13 @@ function bindEntry(entry: readonly BindToken[], clause: string, fileName: string
 
 // ----------------------------------------------------------------------- files
 
-/** Reads a trust anchor file (XML, BIND clauses or presentation records, detected from the content). */
-export function loadTrustAnchorFile(path: string, nowUnixSeconds: number): TrustAnchor[] {
+/**
+ * Reads a trust anchor file (XML, BIND clauses or presentation records,
+ * detected from the content). `now` (unix seconds, default: the current
+ * time) selects the XML KeyDigests valid at that time.
+ */
+export function loadTrustAnchorFile(path: string, now?: number): TrustAnchor[] {
+  const nowUnixSeconds = checkUnixSeconds(now, 'loadTrustAnchorFile');
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

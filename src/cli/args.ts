@@ -6,13 +6,10 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { Protocol, ServerAddress } from '../resolver/transport.js';
-import { typeFromText, typeToText } from '../wire/rrtype.js';
-import { toName, ValidationInputError } from '../validator/validator.js';
-import { nameToText } from '../wire/name.js';
+import { UsageError } from './io.js';
+import { parseQuestion } from './question.js';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError } from './io.js';
 
 export interface ValidateCommand {
   readonly command: 'validate';
@@ -26,7 +23,8 @@ export interface ValidateCommand {
   readonly httpsUrl: string | undefined;
   readonly caFile: string | undefined;
   readonly timeoutMs: number | undefined;
-  readonly trustAnchorFile: string | undefined;
+  /** --trust-anchor files, in order; their anchors are merged. Empty: the default. */
+  readonly trustAnchorFiles: readonly string[];
   /** Validation time, unix seconds. */
   readonly at: number | undefined;
   readonly json: boolean;
@@ -54,7 +52,7 @@ const VALIDATE_OPTIONS = {
   https: { type: 'string' },
   ca: { type: 'string' },
   timeout: { type: 'string' },
-  'trust-anchor': { type: 'string' },
+  'trust-anchor': { type: 'string', multiple: true },
   at: { type: 'string' },
   json: { type: 'boolean' },
   trace: { type: 'boolean' },
@@ -72,9 +70,30 @@ const DEMO_OPTIONS = {
 
 /** parseArgs' messages are multi-line and mention its own API; keep the first sentence. */
 function parseFailure(e: unknown): UsageError {
+  if (e instanceof UsageError) return e;
   const text = e instanceof Error ? e.message : String(e);
   const first = text.split('\n')[0] ?? text;
   return new UsageError(first.replace(/\. To specify a positional argument.*$/, ''));
+}
+
+/**
+ * An option that takes a value, followed by another option or by nothing:
+ * say which option needs a value (parseArgs would call the next option an
+ * "ambiguous" value, or report a missing argument in its own words).
+ */
+function checkValuesGiven(args: readonly string[], options: Record<string, { type: string }>): void {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return;
+    if (!a.startsWith('--') || a.includes('=')) continue;
+    if (options[a.slice(2)]?.type !== 'string' || a === '--tls') continue;
+    const next = args[i + 1];
+    if (next === undefined) throw new UsageError(`${a} needs a value`);
+    if (next.startsWith('-') && next !== '-') {
+      throw new UsageError(`${a} needs a value, not the option ${JSON.stringify(next)} (for a value that starts with "-", write ${a}=VALUE)`);
+    }
+    i++;
+  }
 }
 
 /**
@@ -91,14 +110,28 @@ function expandOptionalValues(args: readonly string[]): string[] {
   return out;
 }
 
-/** HOST[:PORT], with IPv6 literals as `[::1]:5353`, bare `::1`, or `[::1]`. */
+/**
+ * HOST[:PORT], HOST#PORT (BIND, Unbound) or HOST@PORT; IPv6 literals as
+ * `[::1]:5353`, `::1#5353`, `::1@5353`, bare `::1` or `[::1]`. A bare IPv6
+ * address never takes a `:PORT` (it would be part of the address).
+ */
 export function parseServer(text: string, defaultPort: number): ServerAddress {
+  const bad = (why: string): never => {
+    throw new UsageError(`--server ${JSON.stringify(text)}: ${why}`);
+  };
+  if (text.startsWith('@')) bad(`write the address without "@" (--server ${text.slice(1)})`);
   let host: string;
   let portText: string | undefined;
-  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
+  const separators = [...text].filter((c) => c === '#' || c === '@').length;
+  const bracketed = /^\[([^\]]+)\](?:[:#@](.*))?$/.exec(text);
+  if (separators > 1) bad('more than one port separator ("#" or "@")');
   if (bracketed) {
     host = bracketed[1]!;
     portText = bracketed[2];
+  } else if (separators === 1) {
+    const at = Math.max(text.indexOf('#'), text.indexOf('@'));
+    host = text.slice(0, at);
+    portText = text.slice(at + 1);
   } else if (isIP(text) === 6) {
     host = text;
   } else {
@@ -108,27 +141,35 @@ export function parseServer(text: string, defaultPort: number): ServerAddress {
       portText = text.slice(colon + 1);
     } else host = text;
   }
-  if (isIP(host) === 0) {
-    throw new UsageError(`--server ${JSON.stringify(text)}: the server must be an IP address (IPv6 as [::1]:5353), not a host name`);
-  }
+  if (isIP(host) === 0) bad('the server must be an IP address (IPv6 as [::1]:5353), not a host name');
   let port = defaultPort;
   if (portText !== undefined) {
-    if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-      throw new UsageError(`--server ${JSON.stringify(text)}: bad port ${JSON.stringify(portText)}`);
-    }
+    if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) bad(`bad port ${JSON.stringify(portText)}`);
     port = Number(portText);
   }
   return { host, port };
 }
 
-/** ISO 8601 (e.g. 2026-01-31T12:00:00Z, or a date) or unix seconds. */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Unix seconds, or ISO 8601 (2026-01-31T12:00:00Z, 2026-01-31T13:00+01:00,
+ * 2026-01-31). A time without a zone is UTC, never the local time zone, so
+ * the same command gives the same verdict on every machine.
+ */
 export function parseTime(text: string): number {
-  if (/^\d{1,12}$/.test(text)) return Number(text);
-  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text)) {
-    const ms = Date.parse(text);
-    if (Number.isFinite(ms)) return Math.floor(ms / 1000);
+  if (/^\d{1,11}$/.test(text)) return Number(text);
+  if (/^\d{12,}$/.test(text)) throw new UsageError(`--at ${text}: looks like milliseconds; give unix seconds`);
+  const m = ISO_TIME.exec(text);
+  if (m) {
+    const [y, mo, d, h = 0, mi = 0, sec = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) => (x === undefined ? undefined : Number(x)));
+    const daysInMonth = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
+    const valid = mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= daysInMonth && h <= 23 && mi <= 59 && sec <= 59;
+    const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}${m[7] ?? ''}${m[8] ?? 'Z'}`;
+    const ms = Date.parse(iso);
+    if (valid && Number.isFinite(ms)) return Math.floor(ms / 1000);
   }
-  throw new UsageError(`--at ${JSON.stringify(text)}: not an ISO 8601 time (2026-01-31T12:00:00Z) or unix seconds`);
+  throw new UsageError(`--at ${JSON.stringify(text)}: not an ISO 8601 time (2026-01-31T12:00:00Z; UTC when no zone is given) or unix seconds`);
 }
 
 function parseTimeout(text: string): number {
@@ -147,30 +188,10 @@ function parseHttpsUrl(text: string): string {
   return text;
 }
 
-/** The question: NAME (checked as a domain name) and TYPE (mnemonic or TYPEnnn). */
-function parseQuestion(positionals: readonly string[], fixture: boolean): { name: string | undefined; type: string | undefined } {
-  if (positionals.length > 2) throw new UsageError(`too many arguments: ${positionals.slice(2).join(' ')} (expected NAME [TYPE])`);
-  const [nameText, typeText] = positionals;
-  if (nameText === undefined) {
-    if (fixture) return { name: undefined, type: undefined };
-    throw new UsageError('missing NAME (dnssec-stub validate NAME [TYPE])');
-  }
-  let name: string;
-  try {
-    name = nameToText(toName(nameText));
-  } catch (e) {
-    if (e instanceof ValidationInputError) throw new UsageError(e.message);
-    throw e;
-  }
-  if (typeText === undefined) return { name, type: undefined };
-  const type = typeFromText(typeText);
-  if (type === undefined) throw new UsageError(`unknown RR type ${JSON.stringify(typeText)} (a mnemonic such as MX, or TYPEnnn)`);
-  return { name, type: typeToText(type) };
-}
-
 function parseValidate(args: readonly string[]): ValidateCommand | { command: 'help' } {
   let parsed;
   try {
+    checkValuesGiven(args, VALIDATE_OPTIONS);
     parsed = parseArgs({ args: expandOptionalValues(args), options: VALIDATE_OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
     throw parseFailure(e);
@@ -207,7 +228,7 @@ function parseValidate(args: readonly string[]): ValidateCommand | { command: 'h
     httpsUrl,
     caFile: v.ca,
     timeoutMs: v.timeout !== undefined ? parseTimeout(v.timeout) : undefined,
-    trustAnchorFile: v['trust-anchor'],
+    trustAnchorFiles: v['trust-anchor'] ?? [],
     at: v.at !== undefined ? parseTime(v.at) : undefined,
     json: v.json ?? false,
     trace: v.trace ?? false,
@@ -258,9 +279,14 @@ export const USAGE = `Usage:
   dnssec-stub demo [DIR]                       replay every fixture under DIR (default fixtures/lab)
   dnssec-stub --help | --version
 
+NAME: a domain name; non-ASCII names are asked as their A-label (bücher.example ->
+xn--bcher-kva.example). TYPE: a mnemonic (MX, TLSA, TXT, ...) or TYPEnnn; the
+meta-types (ANY, AXFR, IXFR, OPT, TKEY, TSIG, MAILA, MAILB, TYPE0) and RRSIG
+(never itself signed, RFC 4035 §2.2) are refused.
+
 Validate options:
-  --server HOST[:PORT]   upstream resolver, an IP address (repeatable; IPv6 as [::1]:5353);
-                         default: the nameservers of /etc/resolv.conf
+  --server HOST[:PORT]   upstream resolver, an IP address (repeatable); also HOST#PORT,
+                         HOST@PORT, [::1]:5353, ::1#5353; default: resolv.conf's nameservers
   --tcp                  DNS over TCP (default: UDP, TCP when truncated)
   --tls[=SERVERNAME]     DNS over TLS (port 853); the certificate must match SERVERNAME
                          (default: the server's IP address)
@@ -268,19 +294,29 @@ Validate options:
   --ca FILE              PEM CA bundle for --tls/--https instead of the system store
   --timeout MS           per-try timeout in milliseconds (default: resolv.conf, 5000)
   --trust-anchor FILE    IANA root-anchors.xml or DS/DNSKEY records (auto-detected);
+                         repeatable: the anchors of every file are used;
                          default: the shipped trust-anchors/root-anchors.xml
-  --at TIME              validation time: ISO 8601 or unix seconds (default: now)
+  --at TIME              validation time: unix seconds or ISO 8601; without a zone,
+                         UTC (2026-01-31T12:00 is 12:00Z); default: now
   --json                 print exactly one JSON object on stdout
   --trace                print the chain of trust as walked on stderr
-  --capture FILE         write every exchange to a fixture FILE (replay with --fixture)
+  --capture FILE         write every exchange to a fixture FILE (replay with --fixture);
+                         FILE must be writable before any query is sent
   --fixture FILE         replay FILE without network; time defaults to its capture time,
                          anchors to its own unless --trust-anchor; NAME defaults to its question
   --no-color             no colour (also: NO_COLOR set, or stdout not a terminal)
 
 Demo options: --trace, --no-color
 
-Exit status: 0 secure, 1 insecure, 2 bogus, 3 no answer (network failure, timeout,
-upstream SERVFAIL/REFUSED), 64 usage error (bad option, name, type, time, anchor
-or fixture file), 70 internal error. demo: 0 when every fixture gives its expected
-verdict, 1 otherwise.
+Exit status:
+   0  secure
+   1  insecure
+   2  bogus
+   3  no answer (network failure, timeout, upstream SERVFAIL/REFUSED/FORMERR/NOTIMP,
+      a fixture without the needed response)
+  64  usage error (bad option, name, type, time or server; unreadable or garbled
+      trust anchor or fixture file, with the file and line)
+  70  internal error (a bug: please report it)
+  74  I/O error (stdout or the --capture file cannot be written: disk full, closed pipe)
+  demo: 0 when every fixture gives its expected verdict, 1 otherwise (64 for a bad DIR).
 `;

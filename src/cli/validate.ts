@@ -2,17 +2,19 @@
  * `dnssec-stub validate NAME [TYPE]`: one question, over the network or
  * replayed from a fixture, printed as text or JSON.
  */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { AnchorFileError, DEFAULT_ROOT_ANCHORS_PATH, type TrustAnchor, loadTrustAnchorFile } from '../dnssec/anchors.js';
+import { ConfigError } from '../errors.js';
 import { CaptureRecorder, type Fixture, FixtureError, FixtureSource, fixtureAnchors, readFixture, writeFixture } from '../fixtures/fixture.js';
 import { createNetworkSource, type NetworkSource } from '../resolver/network-source.js';
-import { typeFromText, typeToText } from '../wire/rrtype.js';
 import type { ResponseSource } from '../validator/context.js';
 import { UpstreamError, type ValidationResult } from '../validator/result.js';
 import { ValidationInputError, createValidator } from '../validator/validator.js';
-import { UsageError, type ValidateCommand } from './args.js';
+import type { ValidateCommand } from './args.js';
 import { errorJson, formatText, formatTrace, toJson } from './format.js';
-import { EXIT, type CliIo, errorLine, useColor } from './io.js';
+import { EXIT, type CliIo, IoError, UsageError, errorLine, useColor } from './io.js';
+import { parseName, parseType } from './question.js';
 
 export function exitCodeOf(result: ValidationResult): number {
   switch (result.status) {
@@ -35,32 +37,86 @@ function asUsage<T>(fn: () => T): T {
   }
 }
 
+/**
+ * A fixture the user named: anything wrong with reading or decoding it (bad
+ * JSON, a garbled hand-written response, a malformed name or record) is a
+ * usage error naming the file (and the line, where the parser knows it).
+ */
+function fromFixtureFile<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    const line = errorLine(e);
+    throw new UsageError(line.includes(file) ? line : `${file}: ${line}`);
+  }
+}
+
+/** Every --trust-anchor file, merged in order; else the fixture's own anchors; else the shipped root anchors. */
 function loadAnchors(cmd: ValidateCommand, fixture: Fixture | undefined, now: number): TrustAnchor[] {
-  if (cmd.trustAnchorFile !== undefined) return asUsage(() => loadTrustAnchorFile(cmd.trustAnchorFile!, now));
-  if (fixture) return asUsage(() => fixtureAnchors(fixture, cmd.fixtureFile));
+  if (cmd.trustAnchorFiles.length > 0) {
+    const files = [...new Set(cmd.trustAnchorFiles)];
+    return files.flatMap((file) => asUsage(() => loadTrustAnchorFile(file, now)));
+  }
+  if (fixture) return fromFixtureFile(cmd.fixtureFile!, () => fixtureAnchors(fixture, cmd.fixtureFile));
   return asUsage(() => loadTrustAnchorFile(DEFAULT_ROOT_ANCHORS_PATH, now));
 }
 
 function question(cmd: ValidateCommand, fixture: Fixture | undefined): { name: string; type: string } {
   if (cmd.name !== undefined) return { name: cmd.name, type: cmd.type ?? 'A' };
   const q = fixture?.question;
-  if (!q) throw new UsageError(`missing NAME (the fixture ${cmd.fixtureFile ?? ''} records no question)`);
-  const type = typeFromText(q.type);
-  if (type === undefined) throw new UsageError(`${cmd.fixtureFile ?? 'fixture'}: unknown question type ${JSON.stringify(q.type)}`);
-  return { name: q.name, type: typeToText(type) };
+  const file = cmd.fixtureFile ?? 'fixture';
+  if (!q || typeof q.name !== 'string' || typeof q.type !== 'string') throw new UsageError(`missing NAME (the fixture ${file} records no question)`);
+  return { name: parseName(q.name), type: parseType(q.type, `${file}: question: `) };
+}
+
+/**
+ * --capture FILE must be writable before any query is sent: a capture that
+ * cannot be written after the work is done is work thrown away.
+ */
+function checkCapturePath(file: string): void {
+  let exists = true;
+  try {
+    if (statSync(file).isDirectory()) throw new IoError(`--capture ${file}: is a directory`);
+  } catch (e) {
+    if (e instanceof IoError) throw e;
+    exists = false;
+  }
+  try {
+    accessSync(exists ? file : dirname(file), constants.W_OK);
+  } catch (e) {
+    throw new IoError(`--capture ${file}: cannot write: ${errorLine(e)}`);
+  }
+}
+
+/** stdout as the command writes it: a write that fails is an I/O error (exit 74), not an internal one. */
+function writeOut(io: CliIo, text: string): void {
+  try {
+    io.stdout.write(text);
+  } catch (e) {
+    throw new IoError(`cannot write to standard output: ${errorLine(e)}`);
+  }
+}
+
+/** No answer at all (exit 3): one line on stderr, and with --json the error object on stdout. */
+function noAnswer(io: CliIo, cmd: ValidateCommand, q: { name: string; type: string }, e: UpstreamError): number {
+  io.stderr.write(`dnssec-stub: no answer: ${errorLine(e)}\n`);
+  if (cmd.json) writeOut(io, errorJson(q.name, q.type, errorLine(e)));
+  return EXIT.NO_ANSWER;
 }
 
 export async function runValidate(cmd: ValidateCommand, io: CliIo): Promise<number> {
-  const fixture = cmd.fixtureFile !== undefined ? asUsage(() => readFixture(cmd.fixtureFile!)) : undefined;
+  const fixture = cmd.fixtureFile !== undefined ? fromFixtureFile(cmd.fixtureFile, () => readFixture(cmd.fixtureFile!)) : undefined;
   const now = cmd.at ?? fixture?.time ?? Math.floor(Date.now() / 1000);
   const q = question(cmd, fixture);
   const anchors = loadAnchors(cmd, fixture, now);
+  if (cmd.captureFile !== undefined) checkCapturePath(cmd.captureFile);
   const capture = cmd.captureFile !== undefined ? new CaptureRecorder() : undefined;
 
   let source: ResponseSource;
   let network: NetworkSource | undefined;
   if (fixture) {
-    source = asUsage(() => new FixtureSource(fixture, cmd.fixtureFile));
+    source = fromFixtureFile(cmd.fixtureFile!, () => new FixtureSource(fixture, cmd.fixtureFile));
   } else {
     if (cmd.caFile !== undefined) {
       // The transports read the CA file only when connecting: check it now, as a usage error.
@@ -82,7 +138,9 @@ export async function runValidate(cmd: ValidateCommand, io: CliIo): Promise<numb
       });
     } catch (e) {
       // Options the transports reject (an unreadable --ca, a bad URL): the command line is wrong.
-      throw new UsageError(errorLine(e));
+      if (e instanceof ConfigError) throw new UsageError(errorLine(e));
+      if (e instanceof UpstreamError) return noAnswer(io, cmd, q, e); // e.g. an unreadable resolv.conf
+      throw e;
     }
     source = network;
   }
@@ -93,14 +151,12 @@ export async function runValidate(cmd: ValidateCommand, io: CliIo): Promise<numb
     const validator = createValidator({ source, trustAnchors: anchors, clock: () => now });
     const result = await validator.validate(q.name, q.type);
     if (cmd.trace) io.stderr.write(formatTrace(result, now, { color: false }));
-    io.stdout.write(cmd.json ? JSON.stringify(toJson(result)) + '\n' : formatText(result, { color }));
+    writeOut(io, cmd.json ? JSON.stringify(toJson(result)) + '\n' : formatText(result, { color }));
     code = exitCodeOf(result);
   } catch (e) {
     if (e instanceof ValidationInputError) throw new UsageError(errorLine(e));
     if (!(e instanceof UpstreamError)) throw e;
-    io.stderr.write(`dnssec-stub: no answer: ${errorLine(e)}\n`);
-    if (cmd.json) io.stdout.write(errorJson(q.name, q.type, errorLine(e)));
-    code = EXIT.NO_ANSWER;
+    code = noAnswer(io, cmd, q, e);
   } finally {
     await network?.close();
   }
@@ -110,7 +166,7 @@ export async function runValidate(cmd: ValidateCommand, io: CliIo): Promise<numb
       writeFixture(cmd.captureFile, capture.toFixture({ time: now, anchors, question: q }));
     } catch (e) {
       io.stderr.write(`dnssec-stub: cannot write the capture: ${errorLine(e)}\n`);
-      return EXIT.USAGE;
+      return EXIT.IO;
     }
   }
   return code;

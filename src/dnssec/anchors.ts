@@ -25,7 +25,7 @@ import { type Name, NameError, ROOT, nameFromText, nameKey, nameToText, nameToWi
 import { PresentationError, parseZoneTextWithLines, rdataFromText } from '../wire/presentation.js';
 import { RRClass, RRType } from '../wire/rrtype.js';
 import { keyTag } from './records.js';
-import { checkUnixSeconds } from './unix-time.js';
+import { checkReaderArgs, checkString } from './anchor-args.js';
 
 export interface TrustAnchor {
   readonly zone: Name;
@@ -118,7 +118,7 @@ function parseDateTime(s: string): number | undefined {
  * the anchor itself is the DS (DNSKEYs are not added).
  */
 export function parseRootAnchorsXml(text: string, fileName: string, now?: number): TrustAnchor[] {
-  const nowUnixSeconds = checkUnixSeconds(now, 'parseRootAnchorsXml');
+  const nowUnixSeconds = checkReaderArgs('parseRootAnchorsXml', 'the XML text', text, now);
   // Blank out comments and processing instructions, keeping offsets (and so line numbers).
   const clean = text.replace(/<!--[\s\S]*?-->|<\?[\s\S]*?\?>/g, (s) => s.replace(/[^\n]/g, ' '));
   const fail = (detail: string, offset?: number): never => {
@@ -243,6 +243,7 @@ function groupAnchors(rrs: readonly { rr: RR; line: number }[], fileName: string
  * or BIND trust-anchors / managed-keys / trusted-keys clauses.
  */
 export function parseAnchorText(text: string, fileName: string): TrustAnchor[] {
+  checkString(text, 'the text', 'parseAnchorText');
   if (BIND_CLAUSE_RE.test(stripBindComments(text))) return parseBindAnchors(text, fileName);
   let rrs: { rr: RR; line: number }[];
   try {
@@ -370,7 +371,7 @@ function bindEntry(entry: readonly BindToken[], clause: string, fileName: string
  * time) selects the XML KeyDigests valid at that time.
  */
 export function loadTrustAnchorFile(path: string, now?: number): TrustAnchor[] {
-  const nowUnixSeconds = checkUnixSeconds(now, 'loadTrustAnchorFile');
+  const nowUnixSeconds = checkReaderArgs('loadTrustAnchorFile', 'path', path, now);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -8,8 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ROOT_ANCHORS_PATH, loadTrustAnchorFile, parseRootAnchorsXml } from '../../src/dnssec/anchors.js';
-import { MAX_UNIX_SECONDS } from '../../src/dnssec/unix-time.js';
+import { DEFAULT_ROOT_ANCHORS_PATH, loadTrustAnchorFile, parseAnchorText, parseRootAnchorsXml } from '../../src/dnssec/anchors.js';
+import { MAX_UNIX_SECONDS } from '../../src/dnssec/anchor-args.js';
 import { ConfigError } from '../../src/errors.js';
 import type { RR } from '../../src/wire/message.js';
 
@@ -61,5 +61,17 @@ describe('now must be a finite number of unix seconds', () => {
     // At 0 (1970) no KeyDigest is valid yet: that is an anchor-file error, not a ConfigError.
     expect(() => parseRootAnchorsXml(xml, 'root-anchors.xml', 0)).toThrow(/no <KeyDigest> is valid/);
     expect(parseRootAnchorsXml(xml, 'root-anchors.xml', MAX_UNIX_SECONDS - 1)[0]!.ds.map(dsTag)).toEqual([KSK_2017, 38696]);
+  });
+});
+
+describe('the other arguments must be strings', () => {
+  it.each([
+    ['loadTrustAnchorFile(URL)', () => loadTrustAnchorFile(new URL('file:///x') as unknown as string), /^loadTrustAnchorFile: path must be a string, not an object$/],
+    ['loadTrustAnchorFile(undefined)', () => loadTrustAnchorFile(undefined as unknown as string), /^loadTrustAnchorFile: path must be a string, not undefined$/],
+    ['parseAnchorText(Buffer)', () => parseAnchorText(Buffer.from('. DS 1 8 2 AB') as unknown as string, 'f'), /^parseAnchorText: the text must be a string, not an object$/],
+    ['parseRootAnchorsXml(null)', () => parseRootAnchorsXml(null as unknown as string, 'f'), /^parseRootAnchorsXml: the XML text must be a string, not null$/],
+  ])('%s is a ConfigError', (_what, fn, message) => {
+    expect(fn).toThrow(ConfigError);
+    expect(fn).toThrow(message);
   });
 });

@@ -1,8 +1,9 @@
 /**
- * The validation time as the public functions take it: unix seconds.
- * Checked where a caller hands it in, because a wrong unit does not fail
- * loudly on its own — it silently keeps or drops the wrong trust anchors
- * (RFC 9718 §2.3 validFrom/validUntil) or signatures (RFC 4035 §5.3.1).
+ * The arguments callers hand to the trust anchor readers, checked at the
+ * door: a wrong one is a ConfigError that says what was given. The time
+ * above all, because a wrong unit does not fail loudly on its own — it
+ * silently keeps or drops the wrong trust anchors (RFC 9718 §2.3
+ * validFrom/validUntil).
  */
 import { ConfigError, describeValue } from '../errors.js';
 
@@ -27,4 +28,16 @@ export function checkUnixSeconds(now: unknown, fn: string): number {
     throw new ConfigError(`${fn}: now ${now} looks like milliseconds; give unix seconds (Math.floor(Date.now() / 1000))`);
   }
   return now;
+}
+
+/** `value` as a string argument (a path, a text, a file name) of `fn`; anything else is a ConfigError. */
+export function checkString(value: unknown, what: string, fn: string): string {
+  if (typeof value !== 'string') throw new ConfigError(`${fn}: ${what} must be a string, not ${describeValue(value)}`);
+  return value;
+}
+
+/** The arguments of a reader that takes a text (or path) and a time: checks both, returns the time. */
+export function checkReaderArgs(fn: string, what: string, text: unknown, now: unknown): number {
+  checkString(text, what, fn);
+  return checkUnixSeconds(now, fn);
 }

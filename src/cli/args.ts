@@ -34,6 +34,10 @@ export interface ValidateCommand {
   readonly captureFile: string | undefined;
   readonly fixtureFile: string | undefined;
   readonly noColor: boolean;
+  /** `--from FILE` (`-` for stdin): one NAME [TYPE] per line (src/cli/validate-bulk.ts). */
+  readonly from?: string | undefined;
+  /** Names worked on at once with --from. */
+  readonly concurrency?: number | undefined;
 }
 
 export interface DemoCommand {
@@ -61,6 +65,8 @@ const VALIDATE_OPTIONS = {
   capture: { type: 'string' },
   fixture: { type: 'string' },
   'no-color': { type: 'boolean' },
+  from: { type: 'string' },
+  concurrency: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -131,12 +137,12 @@ export function parseTime(text: string): number {
   throw new UsageError(`--at ${JSON.stringify(text)}: not an ISO 8601 time (2026-01-31T12:00:00Z) or unix seconds`);
 }
 
-function parseTimeout(text: string): number {
+export function parseTimeout(text: string): number {
   if (!/^\d{1,9}$/.test(text) || Number(text) < 1) throw new UsageError(`--timeout ${JSON.stringify(text)}: a positive number of milliseconds`);
   return Number(text);
 }
 
-function parseHttpsUrl(text: string): string {
+export function parseHttpsUrl(text: string): string {
   let url: URL;
   try {
     url = new URL(text);
@@ -196,7 +202,8 @@ function parseValidate(args: readonly string[]): ValidateCommand | { command: 'h
   if (v.ca !== undefined && protocol !== 'tls' && protocol !== 'https') throw new UsageError('--ca is for --tls or --https');
   const httpsUrl = v.https !== undefined ? parseHttpsUrl(v.https) : undefined;
   const servers = v.server ? v.server.map((s) => parseServer(s, DEFAULT_PORT[protocol])) : httpsUrl !== undefined ? [] : 'system';
-  const { name, type } = parseQuestion(parsed.positionals, fixtureFile !== undefined);
+  if (v.from !== undefined && parsed.positionals.length > 0) throw new UsageError('give NAME [TYPE] or --from, not both');
+  const { name, type } = parseQuestion(parsed.positionals, fixtureFile !== undefined || v.from !== undefined);
   return {
     command: 'validate',
     name,
@@ -214,7 +221,14 @@ function parseValidate(args: readonly string[]): ValidateCommand | { command: 'h
     captureFile: v.capture,
     fixtureFile,
     noColor: v['no-color'] ?? false,
+    from: v.from,
+    concurrency: v.concurrency !== undefined ? parseConcurrencyText(v.concurrency) : undefined,
   };
+}
+
+function parseConcurrencyText(text: string): number {
+  if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > 256) throw new UsageError(`--concurrency ${JSON.stringify(text)}: a number from 1 to 256`);
+  return Number(text);
 }
 
 function parseDemo(args: readonly string[]): DemoCommand | { command: 'help' } {
@@ -255,6 +269,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
 
 export const USAGE = `Usage:
   dnssec-stub validate NAME [TYPE] [options]   validate the answer to NAME TYPE (default A)
+  dnssec-stub validate --from FILE|- [options]  one NAME [TYPE] per line (JSON Lines with --json)
+  dnssec-stub mail DOMAIN [DOMAIN...] [options] the DANE and policy report (mail --help)
   dnssec-stub demo [DIR]                       replay every fixture under DIR (default fixtures/lab)
   dnssec-stub --help | --version
 
@@ -276,6 +292,8 @@ Validate options:
   --fixture FILE         replay FILE without network; time defaults to its capture time,
                          anchors to its own unless --trust-anchor; NAME defaults to its question
   --no-color             no colour (also: NO_COLOR set, or stdout not a terminal)
+  --from FILE|-          validate each line NAME [TYPE] of FILE (- for stdin), in input order
+  --concurrency N        names worked on at once with --from (default 8)
 
 Demo options: --trace, --no-color
 

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { type Command, UsageError, USAGE, parseCommandLine } from './args.js';
 import { runDemo } from './demo.js';
 import { runValidate } from './validate.js';
+import { runMailCommand } from './mail.js';
 import { packageVersion } from './package-info.js';
 import { type CliIo, EXIT, errorLine } from './io.js';
 
@@ -34,6 +35,8 @@ async function run(command: Command, io: CliIo): Promise<number> {
 /** Runs the command line `argv` (without node and the script). Resolves to the exit status. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
+    // `mail` parses its own options (src/cli/mail-args.ts).
+    if (argv[0] === 'mail') return await runMailCommand(argv.slice(1), io);
     return await run(parseCommandLine(argv), io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -13,6 +13,7 @@ import { ValidationInputError, createValidator } from '../validator/validator.js
 import { UsageError, type ValidateCommand } from './args.js';
 import { errorJson, formatText, formatTrace, toJson } from './format.js';
 import { EXIT, type CliIo, errorLine, useColor } from './io.js';
+import { runValidateBulk } from './validate-bulk.js';
 
 export function exitCodeOf(result: ValidationResult): number {
   switch (result.status) {
@@ -51,6 +52,7 @@ function question(cmd: ValidateCommand, fixture: Fixture | undefined): { name: s
 }
 
 export async function runValidate(cmd: ValidateCommand, io: CliIo): Promise<number> {
+  if (cmd.from !== undefined) return runValidateBulk(cmd, cmd.from, io);
   const fixture = cmd.fixtureFile !== undefined ? asUsage(() => readFixture(cmd.fixtureFile!)) : undefined;
   const now = cmd.at ?? fixture?.time ?? Math.floor(Date.now() / 1000);
   const q = question(cmd, fixture);

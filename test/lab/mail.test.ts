@@ -14,81 +14,30 @@
  * Needs root and the lab tools; skipped with the reason otherwise (CI=true
  * fails instead).
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { loadTrustAnchorFile } from '../../src/dnssec/anchors.js';
 import { checkMail } from '../../src/mail/check-mail.js';
 import type { Lookup, MailReport } from '../../src/mail/types.js';
+import { expectFacts, lookupsOf, mailCases } from './mail-cases.js';
 import { type NetworkSource, createNetworkSource } from '../../src/resolver/network-source.js';
 import type { Protocol } from '../../src/resolver/transport.js';
 import { type Validator, createValidator } from '../../src/validator/validator.js';
 import { delvVerdict, labUnavailableReason, startLab, stopLab, unboundVerdict, type StartedLab } from './lab.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
 const CI = process.env['CI'] === 'true' || process.env['CI'] === '1';
 const unavailable = labUnavailableReason();
 const skip = unavailable !== null && !CI;
 if (skip) console.warn(`[test/lab] mail tests skipped: ${unavailable}`);
-
-export interface MailCase {
-  readonly name: string;
-  readonly domain: string;
-  readonly dkim?: readonly string[];
-  readonly status: 'secure' | 'insecure' | 'bogus';
-  readonly dane: readonly (readonly [string, string])[];
-  readonly rfc: string;
-  readonly nullMx?: boolean;
-  readonly implicit?: boolean;
-  readonly tlsaName?: string;
-  readonly unusable?: number;
-  readonly spf?: { readonly record: string | null; readonly problems: number };
-  readonly dmarc?: { readonly policy: string };
-  readonly mtaSts?: { readonly id: string };
-  readonly tlsRpt?: { readonly rua: readonly string[] };
-  readonly dkimKeyType?: string;
-}
-
-export const mailCases: readonly MailCase[] = (JSON.parse(readFileSync(join(HERE, 'mail-cases.json'), 'utf8')) as { cases: MailCase[] }).cases;
-const PROTOCOLS: readonly Protocol[] = ['udp', 'tcp'];
-const EXIT_OF = { secure: 0, insecure: 1, bogus: 2 } as const;
-
-/** Every lookup of a report. */
-function lookupsOf(r: MailReport): Lookup[] {
-  return [r.mx.lookup, ...r.hosts.flatMap((h) => [...h.addresses.lookups, ...(h.tlsa?.lookups ?? [])]), r.spf.lookup, r.dmarc.lookup, r.mtaSts.lookup, r.tlsRpt.lookup, ...r.dkim.map((d) => d.lookup)];
-}
-
-/** The facts each case names, asserted on a report (library or JSON alike). */
-function expectFacts(c: MailCase, r: MailReport): void {
-  expect(r.status, `${c.name} overall status`).toBe(c.status);
-  expect(r.hosts.map((h) => [h.name, h.dane]), `${c.name} DANE verdicts (${c.rfc})`).toEqual(c.dane);
-  for (const h of r.hosts) expect(h.reason.length).toBeGreaterThan(0);
-  expect(r.mx.nullMx).toBe(c.nullMx ?? false);
-  expect(r.mx.implicit).toBe(c.implicit ?? false);
-  if (c.tlsaName) expect(r.hosts[0]!.tlsa!.name).toBe(c.tlsaName);
-  if (c.unusable !== undefined) {
-    const t = r.hosts[0]!.tlsa!;
-    expect(t.status).toBe('secure');
-    expect(t.records.filter((x) => !x.usable).length).toBe(c.unusable);
-    expect(t.usable).toBe(0);
-  }
-  if (c.spf) {
-    expect(r.spf.record).toBe(c.spf.record);
-    expect(r.spf.problems.length).toBe(c.spf.problems);
-  }
-  if (c.dmarc) expect(r.dmarc.policy).toBe(c.dmarc.policy);
-  if (c.mtaSts) expect(r.mtaSts.id).toBe(c.mtaSts.id);
-  if (c.tlsRpt) expect(r.tlsRpt.rua).toEqual(c.tlsRpt.rua);
-  if (c.dkimKeyType) expect(r.dkim[0]?.keyType).toBe(c.dkimKeyType);
-}
 
 function memoryIo(): CliIo & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
   return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, isTTY: false, env: {}, out: () => out, err: () => err };
 }
+
+const PROTOCOLS: readonly Protocol[] = ['udp', 'tcp'];
+const EXIT_OF = { secure: 0, insecure: 1, bogus: 2 } as const;
 
 describe.skipIf(skip)('dnssec-stub mail against the DNSSEC lab', () => {
   let lab: StartedLab;

@@ -118,7 +118,7 @@ export async function checkMail(domain: string, options: CheckMailOptions): Prom
   const mxL = mxDone.mx.lookup;
   const mx: MxReport = {
     status: mxL.status,
-    records: mxDone.mx.records.map((r) => ({ preference: r.preference, exchange: r.exchange })),
+    records: [...mxDone.mx.records].sort((a, b) => a.preference - b.preference).map((r) => ({ preference: r.preference, exchange: r.exchange })),
     nullMx: mxDone.shape.nullMx,
     implicit: mxDone.shape.implicit,
     lookup: mxL,

@@ -11,12 +11,12 @@ import { parseQuestion } from './question.js';
 
 export { UsageError } from './io.js';
 
-export interface ValidateCommand {
-  readonly command: 'validate';
-  /** Question name (absolute, presentation form); undefined only with --fixture (the fixture's question). */
-  readonly name: string | undefined;
-  /** Type mnemonic as typeToText gives it; undefined: A, or the fixture's question. */
-  readonly type: string | undefined;
+/**
+ * The network, anchor, time and fixture options that every command which
+ * validates shares (validate, mail); src/cli/session.ts turns them into a
+ * validator.
+ */
+export interface SessionOptions {
   readonly servers: readonly ServerAddress[] | 'system';
   readonly protocol: Protocol;
   readonly tlsServerName: string | undefined;
@@ -27,11 +27,23 @@ export interface ValidateCommand {
   readonly trustAnchorFiles: readonly string[];
   /** Validation time, unix seconds. */
   readonly at: number | undefined;
-  readonly json: boolean;
-  readonly trace: boolean;
   readonly captureFile: string | undefined;
   readonly fixtureFile: string | undefined;
+}
+
+export interface ValidateCommand extends SessionOptions {
+  readonly command: 'validate';
+  /** Question name (absolute, presentation form); undefined only with --fixture (the fixture's question). */
+  readonly name: string | undefined;
+  /** Type mnemonic as typeToText gives it; undefined: A, or the fixture's question. */
+  readonly type: string | undefined;
+  readonly json: boolean;
+  readonly trace: boolean;
   readonly noColor: boolean;
+  /** `--from FILE` (`-` for stdin): one NAME [TYPE] per line (src/cli/validate-bulk.ts). */
+  readonly from?: string | undefined;
+  /** Names worked on at once with --from. */
+  readonly concurrency?: number | undefined;
 }
 
 export interface DemoCommand {
@@ -45,7 +57,8 @@ export type Command = ValidateCommand | DemoCommand | { readonly command: 'help'
 
 const DEFAULT_PORT: Record<Protocol, number> = { udp: 53, tcp: 53, tls: 853, https: 443 };
 
-const VALIDATE_OPTIONS = {
+/** The options behind SessionOptions (parseArgs form). */
+export const SESSION_OPTIONS = {
   server: { type: 'string', multiple: true },
   tcp: { type: 'boolean' },
   tls: { type: 'string' },
@@ -54,11 +67,31 @@ const VALIDATE_OPTIONS = {
   timeout: { type: 'string' },
   'trust-anchor': { type: 'string', multiple: true },
   at: { type: 'string' },
-  json: { type: 'boolean' },
-  trace: { type: 'boolean' },
   capture: { type: 'string' },
   fixture: { type: 'string' },
+} as const;
+
+/** The values parseArgs gives for SESSION_OPTIONS. */
+export interface SessionValues {
+  server?: string[] | undefined;
+  tcp?: boolean | undefined;
+  tls?: string | undefined;
+  https?: string | undefined;
+  ca?: string | undefined;
+  timeout?: string | undefined;
+  'trust-anchor'?: string[] | undefined;
+  at?: string | undefined;
+  capture?: string | undefined;
+  fixture?: string | undefined;
+}
+
+const VALIDATE_OPTIONS = {
+  ...SESSION_OPTIONS,
+  json: { type: 'boolean' },
+  trace: { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  from: { type: 'string' },
+  concurrency: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -69,7 +102,7 @@ const DEMO_OPTIONS = {
 } as const;
 
 /** parseArgs' messages are multi-line and mention its own API; keep the first sentence. */
-function parseFailure(e: unknown): UsageError {
+export function parseFailure(e: unknown): UsageError {
   if (e instanceof UsageError) return e;
   const text = e instanceof Error ? e.message : String(e);
   const first = text.split('\n')[0] ?? text;
@@ -172,12 +205,12 @@ export function parseTime(text: string): number {
   throw new UsageError(`--at ${JSON.stringify(text)}: not an ISO 8601 time (2026-01-31T12:00:00Z; UTC when no zone is given) or unix seconds`);
 }
 
-function parseTimeout(text: string): number {
+export function parseTimeout(text: string): number {
   if (!/^\d{1,9}$/.test(text) || Number(text) < 1) throw new UsageError(`--timeout ${JSON.stringify(text)}: a positive number of milliseconds`);
   return Number(text);
 }
 
-function parseHttpsUrl(text: string): string {
+export function parseHttpsUrl(text: string): string {
   let url: URL;
   try {
     url = new URL(text);
@@ -188,22 +221,24 @@ function parseHttpsUrl(text: string): string {
   return text;
 }
 
-function parseValidate(args: readonly string[]): ValidateCommand | { command: 'help' } {
-  let parsed;
-  try {
-    checkValuesGiven(args, VALIDATE_OPTIONS);
-    parsed = parseArgs({ args: expandOptionalValues(args), options: VALIDATE_OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw parseFailure(e);
-  }
-  const v = parsed.values;
-  if (v.help) return { command: 'help' };
-  const fixtureFile = v.fixture;
+/**
+ * The arguments as parseArgs should see them, with this command line's
+ * conventions: an option missing its value is named (UsageError), and
+ * `--tls` takes an optional value. Pair with parseFailure for parseArgs' own
+ * errors.
+ */
+export function prepareArgs(args: readonly string[], options: Record<string, { type: string }>): string[] {
+  checkValuesGiven(args, options);
+  return expandOptionalValues(args);
+}
+
+/** The shared options, checked: one transport, no network options with --fixture, --ca only for TLS. */
+export function sessionOptions(v: SessionValues): SessionOptions {
   const transportsChosen = [v.tcp ? '--tcp' : undefined, v.tls !== undefined ? '--tls' : undefined, v.https !== undefined ? '--https' : undefined].filter(
     (x): x is string => x !== undefined,
   );
   if (transportsChosen.length > 1) throw new UsageError(`${transportsChosen.join(' and ')} cannot be combined: choose one transport`);
-  if (fixtureFile !== undefined) {
+  if (v.fixture !== undefined) {
     const network = [
       v.server ? '--server' : undefined,
       ...transportsChosen,
@@ -216,13 +251,8 @@ function parseValidate(args: readonly string[]): ValidateCommand | { command: 'h
   const protocol: Protocol = v.tcp ? 'tcp' : v.tls !== undefined ? 'tls' : v.https !== undefined ? 'https' : 'udp';
   if (v.ca !== undefined && protocol !== 'tls' && protocol !== 'https') throw new UsageError('--ca is for --tls or --https');
   const httpsUrl = v.https !== undefined ? parseHttpsUrl(v.https) : undefined;
-  const servers = v.server ? v.server.map((s) => parseServer(s, DEFAULT_PORT[protocol])) : httpsUrl !== undefined ? [] : 'system';
-  const { name, type } = parseQuestion(parsed.positionals, fixtureFile !== undefined);
   return {
-    command: 'validate',
-    name,
-    type,
-    servers,
+    servers: v.server ? v.server.map((s) => parseServer(s, DEFAULT_PORT[protocol])) : httpsUrl !== undefined ? [] : 'system',
     protocol,
     tlsServerName: v.tls ? v.tls : undefined,
     httpsUrl,
@@ -230,12 +260,45 @@ function parseValidate(args: readonly string[]): ValidateCommand | { command: 'h
     timeoutMs: v.timeout !== undefined ? parseTimeout(v.timeout) : undefined,
     trustAnchorFiles: v['trust-anchor'] ?? [],
     at: v.at !== undefined ? parseTime(v.at) : undefined,
+    captureFile: v.capture,
+    fixtureFile: v.fixture,
+  };
+}
+
+function parseValidate(args: readonly string[]): ValidateCommand | { command: 'help' } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: prepareArgs(args, VALIDATE_OPTIONS), options: VALIDATE_OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw parseFailure(e);
+  }
+  const v = parsed.values;
+  if (v.help) return { command: 'help' };
+  const session = sessionOptions(v);
+  if (v.from !== undefined && parsed.positionals.length > 0) throw new UsageError('give NAME [TYPE] or --from, not both');
+  const { name, type } = parseQuestion(parsed.positionals, session.fixtureFile !== undefined || v.from !== undefined);
+  return {
+    command: 'validate',
+    name,
+    type,
+    ...session,
     json: v.json ?? false,
     trace: v.trace ?? false,
-    captureFile: v.capture,
-    fixtureFile,
     noColor: v['no-color'] ?? false,
+    from: v.from,
+    concurrency: v.concurrency !== undefined ? parseConcurrency(v.concurrency) : undefined,
   };
+}
+
+/** Names worked on at once in a --from run (a mail report asks about 8 questions in parallel). */
+export const DEFAULT_CONCURRENCY = 8;
+export const MAX_CONCURRENCY = 256;
+
+export function parseConcurrency(text: string): number {
+  if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > MAX_CONCURRENCY) {
+    throw new UsageError(`--concurrency ${JSON.stringify(text)}: a number from 1 to ${MAX_CONCURRENCY}`);
+  }
+  return Number(text);
 }
 
 function parseDemo(args: readonly string[]): DemoCommand | { command: 'help' } {
@@ -276,6 +339,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
 
 export const USAGE = `Usage:
   dnssec-stub validate NAME [TYPE] [options]   validate the answer to NAME TYPE (default A)
+  dnssec-stub validate --from FILE|- [options]  one NAME [TYPE] per line (JSON Lines with --json)
+  dnssec-stub mail DOMAIN [DOMAIN...] [options] the DANE and policy report (mail --help)
   dnssec-stub demo [DIR]                       replay every fixture under DIR (default fixtures/lab)
   dnssec-stub --help | --version
 
@@ -305,6 +370,8 @@ Validate options:
   --fixture FILE         replay FILE without network; time defaults to its capture time,
                          anchors to its own unless --trust-anchor; NAME defaults to its question
   --no-color             no colour (also: NO_COLOR set, or stdout not a terminal)
+  --from FILE|-          validate each line NAME [TYPE] of FILE (- for stdin), in input order
+  --concurrency N        names worked on at once with --from (default 8)
 
 Demo options: --trace, --no-color
 

@@ -12,8 +12,10 @@ import { pathToFileURL } from 'node:url';
 import { type Command, UsageError, USAGE, parseCommandLine } from './args.js';
 import { runDemo } from './demo.js';
 import { runValidate } from './validate.js';
+import { runMailCommand } from './mail.js';
 import { packageVersion } from './package-info.js';
 import { type CliIo, EXIT, IoError, errorLine } from './io.js';
+import { UpstreamError } from '../types.js';
 
 export { type CliIo, EXIT, errorLine, useColor } from './io.js';
 
@@ -35,6 +37,8 @@ async function run(command: Command, io: CliIo): Promise<number> {
 /** Runs the command line `argv` (without node and the script). Resolves to the exit status. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
+    // `mail` parses its own options (src/cli/mail-args.ts).
+    if (argv[0] === 'mail') return await runMailCommand(argv.slice(1), io);
     return await run(parseCommandLine(argv), io);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -44,6 +48,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (e instanceof IoError) {
       io.stderr.write(`dnssec-stub: ${errorLine(e)}\n`);
       return EXIT.IO;
+    }
+    if (e instanceof UpstreamError) {
+      // No resolver to ask at all (e.g. an unreadable resolv.conf) before any question.
+      io.stderr.write(`dnssec-stub: no answer: ${errorLine(e)}\n`);
+      return EXIT.NO_ANSWER;
     }
     io.stderr.write(`dnssec-stub: internal error: ${errorLine(e)}\n`);
     return EXIT.INTERNAL;

@@ -10,6 +10,7 @@ import { typeFromText, typeToText } from '../wire/rrtype.js';
 import type { ResponseSource } from '../validator/context.js';
 import { UpstreamError, type ValidationResult } from '../validator/result.js';
 import { ValidationInputError, createValidator } from '../validator/validator.js';
+import { DEFAULT_DEADLINE_MS } from '../validator/deadline.js';
 import { UsageError, type ValidateCommand } from './args.js';
 import { errorJson, formatText, formatTrace, toJson } from './format.js';
 import { EXIT, type CliIo, errorLine, useColor } from './io.js';
@@ -90,7 +91,9 @@ export async function runValidate(cmd: ValidateCommand, io: CliIo): Promise<numb
   const color = useColor(io, cmd.noColor);
   let code: number;
   try {
-    const validator = createValidator({ source, trustAnchors: anchors, clock: () => now });
+    // A --timeout longer than the default deadline allows: two tries of it.
+    const deadlineMs = cmd.timeoutMs !== undefined ? Math.max(DEFAULT_DEADLINE_MS, 2 * cmd.timeoutMs) : DEFAULT_DEADLINE_MS;
+    const validator = createValidator({ source, trustAnchors: anchors, clock: () => now, deadlineMs });
     const result = await validator.validate(q.name, q.type);
     if (cmd.trace) io.stderr.write(formatTrace(result, now, { color: false }));
     io.stdout.write(cmd.json ? JSON.stringify(toJson(result)) + '\n' : formatText(result, { color }));

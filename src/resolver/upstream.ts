@@ -75,6 +75,8 @@ export interface UpstreamQueryOptions {
    * resolv.conf's attempts.
    */
   deadlineMs?: number;
+  /** Ask only this server (an index into `servers`): a second opinion from another path. */
+  server?: number;
 }
 
 /**
@@ -182,12 +184,16 @@ export class Upstream implements Transport {
   query(q: UpstreamQuery, signal?: AbortSignal, opts: UpstreamQueryOptions = {}): Promise<TransportResult> {
     if (this.closed) return Promise.reject(new TransportError('closed', 'upstream is closed'));
     if (signal?.aborted) return Promise.reject(new TransportError('aborted', `query for ${describeQuery(q)} aborted`, undefined, { cause: signal.reason }));
-    const key = `${nameKey(q.name)}/${q.type}`;
+    const only = opts.server;
+    if (only !== undefined && !(Number.isInteger(only) && only >= 0 && only < this.transports.length)) {
+      return Promise.reject(new TransportError('config', `no server number ${only}`));
+    }
+    const key = `${nameKey(q.name)}/${q.type}${only !== undefined ? `@${only}` : ''}`;
     let entry = this.inflight.get(key);
     if (entry) this.counters.deduplicated++;
     else {
       const controller = new AbortController();
-      const promise = this.resolveWithFailover(q, controller.signal, opts.deadlineMs);
+      const promise = this.resolveWithFailover(q, controller.signal, opts.deadlineMs, only);
       const created: InFlight = { promise, controller, waiters: 0 };
       const forget = (): void => {
         if (this.inflight.get(key) === created) this.inflight.delete(key);
@@ -227,10 +233,10 @@ export class Upstream implements Transport {
     });
   }
 
-  private resolveWithFailover(q: UpstreamQuery, signal: AbortSignal, deadlineMs: number | undefined): Promise<TransportResult> {
-    const n = this.transports.length;
-    const start = this.rotate ? this.nextStart++ % n : 0;
-    const preference = Array.from({ length: n }, (_, k) => (start + k) % n);
+  private resolveWithFailover(q: UpstreamQuery, signal: AbortSignal, deadlineMs: number | undefined, only: number | undefined): Promise<TransportResult> {
+    const n = only !== undefined ? 1 : this.transports.length;
+    const start = this.rotate && only === undefined ? this.nextStart++ % n : 0;
+    const preference = only !== undefined ? [only] : Array.from({ length: n }, (_, k) => (start + k) % n);
     const deadline = deadlineMs !== undefined ? performance.now() + deadlineMs : undefined;
     return runTries({
       q,
@@ -250,6 +256,13 @@ export class Upstream implements Transport {
       isClosed: () => this.closed,
       onTry: this.onTry,
     });
+  }
+
+  /** Servers not backed off, best first (the order a query would try them in). */
+  healthyOrder(): number[] {
+    const now = this.clock();
+    const all = Array.from({ length: this.transports.length }, (_, i) => i);
+    return this.healthTable.order(now, all, !this.rotate).filter((i) => !this.healthTable.backedOff(i, now));
   }
 
   /** What the upstream has learnt about each server (RTT, RTO, failures, back-off), in the configured order. */

@@ -15,7 +15,26 @@ import { UpstreamError, type ChainStep } from './result.js';
  * DO=1 and CD=1 (RFC 4035 §3.2.2), or rejects when there is no answer.
  */
 export interface ResponseSource {
-  query(name: Name, type: number): Promise<Message>;
+  query(name: Name, type: number, opts?: QueryOptions): Promise<Message>;
+  /**
+   * Optional: sources that reach the same data by another path (another
+   * upstream server), best first, for a second opinion when an answer is
+   * bogus in a way a path can cause (RRSIGs stripped, DNSKEY or DS missing).
+   */
+  otherPaths?(): readonly ResponseSource[];
+}
+
+/** Per-query options a source may honour: the question's abort signal and the time it has left. */
+export interface QueryOptions {
+  readonly signal?: AbortSignal;
+  /** Milliseconds left until the question's deadline. */
+  readonly deadlineMs?: number;
+}
+
+/** The question's abort signal and deadline (a performance.now() value). */
+export interface QuestionLimits {
+  readonly signal?: AbortSignal;
+  readonly deadline?: number;
 }
 
 export class QueryBudgetError extends Error {
@@ -34,6 +53,7 @@ export class QuestionContext {
     readonly now: number,
     readonly crypto: CryptoOptions | undefined,
     readonly maxQueries: number = MAX_QUERIES_PER_QUESTION,
+    readonly limits: QuestionLimits = {},
   ) {}
 
   /** Asks the source once per (name, type) for this question. */
@@ -47,7 +67,7 @@ export class QuestionContext {
       this.queries++;
       // Promise.resolve().then: a source that throws synchronously rejects too.
       p = Promise.resolve()
-        .then(() => this.source.query(name, type))
+        .then(() => this.source.query(name, type, this.queryOptions()))
         .catch((e: unknown) => {
         if (e instanceof UpstreamError) throw e;
         throw new UpstreamError(e instanceof Error ? e.message : String(e), e);
@@ -55,6 +75,15 @@ export class QuestionContext {
       this.memo.set(key, p);
     }
     return p;
+  }
+
+  private queryOptions(): QueryOptions | undefined {
+    const { signal, deadline } = this.limits;
+    if (!signal && deadline === undefined) return undefined;
+    return {
+      ...(signal ? { signal } : {}),
+      ...(deadline !== undefined ? { deadlineMs: Math.max(0, deadline - performance.now()) } : {}),
+    };
   }
 
   /**

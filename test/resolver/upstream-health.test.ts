@@ -12,7 +12,7 @@ import type { TryEvent } from '../../src/resolver/tries.js';
 import { MAX_TRIES_WITHIN_DEADLINE, createUpstream } from '../../src/resolver/upstream.js';
 import { nameFromText } from '../../src/wire/name.js';
 import { RRType } from '../../src/wire/rrtype.js';
-import { startLossProxy } from '../support/loss-proxy.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { startBlackhole } from './net-helpers.js';
 import { type UnboundFixture, startUnbound } from './unbound-fixture.js';
 
@@ -99,7 +99,7 @@ describe('a dead first server (RFC 1536 §1, Unbound infra cache)', () => {
   });
 
   it('prefers the server that answers faster once both have answered (RTT memory)', async () => {
-    const slow = await startLossProxy({ upstream: ub.server, loss: 0 });
+    const slow = await startFaultProxy({ upstream: ub.server, loss: 0 });
     const events: TryEvent[] = [];
     const up = createUpstream({ servers: [slow.address, ub.server], timeoutMs: 3000, attempts: 1, onTry: (e) => events.push(e) });
     try {
@@ -120,7 +120,7 @@ describe('a dead first server (RFC 1536 §1, Unbound infra cache)', () => {
 
 describe('retries', () => {
   it('switches to TCP after two unanswered UDP tries to a server (UDP dropped, TCP relayed)', async () => {
-    const proxy = await startLossProxy({ upstream: ub.server, loss: 1 });
+    const proxy = await startFaultProxy({ upstream: ub.server, loss: 1 });
     const events: TryEvent[] = [];
     const up = createUpstream({ servers: [proxy.address], timeoutMs: 2000, attempts: 2, onTry: (e) => events.push(e) });
     try {
@@ -161,7 +161,7 @@ describe('retries', () => {
   });
 
   it('rides out 30% loss each way: 40 distinct queries all answered within a deadline', async () => {
-    const proxy = await startLossProxy({ upstream: ub.server, loss: 0.3, seed: 42, tcp: false });
+    const proxy = await startFaultProxy({ upstream: ub.server, loss: 0.3, seed: 42, tcp: false });
     const up = createUpstream({ servers: [proxy.address], timeoutMs: 5000, attempts: 2 });
     try {
       const results = await Promise.all(Array.from({ length: 40 }, (_, i) => up.query(q(i), undefined, { deadlineMs: 10_000 })));

@@ -1,19 +1,23 @@
 /**
  * A fault injector between real parts: a UDP + TCP proxy on loopback in
  * front of a real DNS server that drops datagrams at random (each direction
- * on its own), from a seeded generator so a failing run can be replayed.
+ * on its own), from a seeded generator so a failing run can be replayed,
+ * and optionally strips the DNSSEC records (RRSIG, NSEC, NSEC3, DS) from the
+ * UDP answers, as a DNSSEC-unaware middlebox would.
  * TCP is relayed as is (a reliable stream: loss on it is the kernel's
  * business, not ours), unless `tcp: false`, where nothing listens on TCP.
  *
- *   const proxy = await startLossProxy({ upstream: { host: '127.87.0.53', port: 53 }, loss: 0.3, seed: 1 });
+ *   const proxy = await startFaultProxy({ upstream: { host: '127.87.0.53', port: 53 }, loss: 0.3, seed: 1 });
  *   ... proxy.address, proxy.counts ...
  *   await proxy.close();
  */
 import { type RemoteInfo, type Socket as UdpSocket, createSocket } from 'node:dgram';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import type { ServerAddress } from '../../src/resolver/transport.js';
+import { encodeMessage, parseMessage } from '../../src/wire/message.js';
+import { RRType } from '../../src/wire/rrtype.js';
 
-export interface LossProxyOptions {
+export interface FaultProxyOptions {
   upstream: ServerAddress;
   /** Probability that a datagram (query or answer, each on its own) is dropped, 0..1. */
   loss: number;
@@ -24,9 +28,33 @@ export interface LossProxyOptions {
   port?: number;
   /** Relay TCP too (default true). */
   tcp?: boolean;
+  /** Remove RRSIG, NSEC, NSEC3 and DS records from every UDP answer. */
+  strip?: boolean;
 }
 
-export interface LossProxy {
+const STRIPPED: ReadonlySet<number> = new Set([RRType.RRSIG, RRType.NSEC, RRType.NSEC3, RRType.DS]);
+
+function stripDnssec(raw: Uint8Array): Uint8Array {
+  let m;
+  try {
+    m = parseMessage(raw);
+  } catch {
+    return raw;
+  }
+  const keep = <T extends { type: number }>(rrs: readonly T[]): T[] => rrs.filter((rr) => !STRIPPED.has(rr.type));
+  return encodeMessage({
+    id: m.id,
+    flags: m.flags,
+    rcode: m.rcode,
+    question: m.question,
+    answer: keep(m.answer),
+    authority: keep(m.authority),
+    additional: keep(m.additional),
+    ...(m.edns ? { edns: m.edns } : {}),
+  });
+}
+
+export interface FaultProxy {
   readonly address: ServerAddress;
   readonly counts: { udpIn: number; udpDroppedIn: number; udpOut: number; udpDroppedOut: number; tcpConnections: number };
   close(): Promise<void>;
@@ -47,7 +75,7 @@ function seeded(seed: number): () => number {
 /** Upstream sockets per client address; bounded so a long run cannot grow without end. */
 const MAX_CLIENTS = 512;
 
-export async function startLossProxy(opts: LossProxyOptions): Promise<LossProxy> {
+export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
   const random = seeded(opts.seed ?? 1);
   const host = opts.host ?? '127.0.0.1';
   const counts = { udpIn: 0, udpDroppedIn: 0, udpOut: 0, udpDroppedOut: 0, tcpConnections: 0 };
@@ -80,7 +108,7 @@ export async function startLossProxy(opts: LossProxyOptions): Promise<LossProxy>
           counts.udpDroppedOut++;
           return;
         }
-        front.send(answer, rinfo.port, rinfo.address);
+        front.send(opts.strip ? stripDnssec(new Uint8Array(answer)) : answer, rinfo.port, rinfo.address);
       });
       clients.set(key, back);
     }

@@ -5,11 +5,13 @@
  * bin (this file run directly) only wires it to the process.
  *
  *   0 secure, 1 insecure, 2 bogus, 3 no answer, 64 usage error, 70 internal error
+ *   (doctor: 0 some resolver is usable for validation, 1 none is)
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { type Command, UsageError, USAGE, parseCommandLine } from './args.js';
 import { runDemo } from './demo.js';
+import { runDoctorCommand } from './doctor.js';
 import { runValidate } from './validate.js';
 import { packageVersion } from './package-info.js';
 import { type CliIo, EXIT, errorLine } from './io.js';
@@ -34,6 +36,7 @@ async function run(command: Command, io: CliIo): Promise<number> {
 /** Runs the command line `argv` (without node and the script). Resolves to the exit status. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
+    if (argv[0] === 'doctor') return await runDoctorCommand(argv.slice(1), io);
     return await run(parseCommandLine(argv), io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -80,6 +80,8 @@ describe('30% packet loss each way between the stub and the lab resolver', () =>
     };
     await Promise.all(Array.from({ length: PARALLEL }, worker));
     const right = jobs.length - wrong.length;
+    const c = lossy!.counts;
+    console.info(`30% loss each way: ${right}/${jobs.length} validations right; datagrams dropped ${c.udpDroppedIn}/${c.udpIn} queries, ${c.udpDroppedOut}/${c.udpOut} answers; ${c.tcpConnections} TCP connections${wrong.length ? `; wrong: ${wrong.join(', ')}` : ''}`);
     // The loss was real.
     expect(lossy!.counts.udpDroppedIn + lossy!.counts.udpDroppedOut).toBeGreaterThan(jobs.length);
     expect(right / jobs.length, wrong.join('\n')).toBeGreaterThanOrEqual(0.99);

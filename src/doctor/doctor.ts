@@ -19,7 +19,7 @@ import { createValidator } from '../validator/validator.js';
 import { type Name, nameFromText, nameToText } from '../wire/name.js';
 import { RRType } from '../wire/rrtype.js';
 import { type Diagnosis, type ServerFacts, type ValidationFact, diagnose, isLoopback } from './diagnose.js';
-import { type ProbeQuery, probeFull, probeTcp, probeUdp } from './probe.js';
+import { type ProbeQuery, type ProbeResult, probeFull, probeTcp, probeUdp } from './probe.js';
 
 /** EDNS buffer sizes tried, largest first: 4096 (the old default), 1232 (DNS flag day 2020), 512 (RFC 1035). */
 export const PROBE_BUFFERS = [4096, 1232, 512] as const;
@@ -68,6 +68,7 @@ export async function examine(server: ServerAddress, opts: DoctorOptions): Promi
   const plain = q(probe, RRType.SOA, { do: false, cd: false, buffer: null });
   const udp = await probeUdp(server, plain, timeoutMs);
   const tcp = await probeTcp(server, plain, timeoutMs);
+  if (!udp.ok && !tcp.ok) return unreachable(server, udp, tcp, probe, bogus);
   const buffers = [];
   for (const size of PROBE_BUFFERS) buffers.push({ size, result: await probeUdp(server, q(probe, RRType.DNSKEY, { buffer: size }), timeoutMs) });
   const dnskey = await probeFull(server, q(probe, RRType.DNSKEY), timeoutMs);
@@ -93,6 +94,30 @@ export async function examine(server: ServerAddress, opts: DoctorOptions): Promi
     bogusCd,
     validation,
     denialValidation,
+    probeName: nameToText(probe),
+    bogusName: bogus ? nameToText(bogus) : undefined,
+  };
+}
+
+/** Nothing answered over UDP or TCP: no further probe would either (each would wait out its timeout). */
+function unreachable(server: ServerAddress, udp: ProbeResult, tcp: ProbeResult, probe: Name, bogus: Name | undefined): ServerFacts {
+  const error = `not reachable over UDP (${udp.ok ? 'ok' : udp.error}) or TCP (${tcp.ok ? 'ok' : tcp.error})`;
+  const none: ProbeResult = { ok: false, error };
+  return {
+    server: formatServer(server),
+    protocol: 'udp',
+    loopback: isLoopback(server.host),
+    udp,
+    tcp,
+    buffers: [],
+    dnskey: none,
+    ds: undefined,
+    negative: none,
+    secureAd: none,
+    bogus: bogus ? none : undefined,
+    bogusCd: bogus ? none : undefined,
+    validation: { status: 'error', error },
+    denialValidation: { status: 'error', error },
     probeName: nameToText(probe),
     bogusName: bogus ? nameToText(bogus) : undefined,
   };

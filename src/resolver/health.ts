@@ -148,9 +148,20 @@ export class HealthTable {
     if (usedRtoMs >= this.rto(i)) this.entries[i]!.lost++;
   }
 
-  /** A try failed outright: hard timeout, refused, reset, malformed stream. */
-  failed(i: number, now: number): void {
+  /** Answers seen from server `i` so far: pass it to failed() to tell an old try's failure from a new one. */
+  answerCount(i: number): number {
+    return this.entries[i]!.answers;
+  }
+
+  /**
+   * A try failed outright: hard timeout, refused, reset, malformed stream.
+   * `answersAtSend` (answerCount() when the try was sent): a try that fails
+   * after the server answered another query since is stale news (a lost
+   * datagram, not a dead server) and backs nothing off.
+   */
+  failed(i: number, now: number, answersAtSend?: number): void {
     const e = this.entries[i]!;
+    if (answersAtSend !== undefined && e.answers > answersAtSend) return;
     e.failures++;
     e.lost = Math.max(e.lost, 1);
     e.backoffUntil = now + Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.min(e.failures - 1, 16));

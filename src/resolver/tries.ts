@@ -159,6 +159,7 @@ export function runTries(plan: TryPlan): Promise<TransportResult> {
       const protocol: Protocol = overTcp ? 'tcp' : plan.protocol;
       const rto = health.rto(i);
       const started = performance.now();
+      const answersAtSend = health.answerCount(i);
       let advanced = probe; // a probe never schedules the next try
       pending++;
       emit({ index: i, protocol, phase: 'sent', probe });
@@ -210,7 +211,7 @@ export function runTries(plan: TryPlan): Promise<TransportResult> {
             if (!settled) onAbort();
             return;
           }
-          health.failed(i, plan.clock());
+          health.failed(i, plan.clock(), answersAtSend);
           emit({ index: i, protocol, phase: 'failed', probe, error: err.message });
           if (settled) return;
           if (PERMANENT_KINDS.has(err.kind)) givenUp.add(i);

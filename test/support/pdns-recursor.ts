@@ -19,7 +19,9 @@ import { newStats } from '../../src/resolver/transport.js';
 import { freePort } from '../resolver/unbound-fixture.js';
 
 export const PDNS_RECURSOR_BIN = '/usr/sbin/pdns_recursor';
-const START_TRIES = 100;
+/** Readiness: tries of a `. NS` query, each waiting longer. */
+const START_TRIES = 40;
+const START_DEADLINE_MS = 60_000;
 
 export interface PdnsRecursor {
   readonly server: ServerAddress;
@@ -58,7 +60,10 @@ export async function startPdnsRecursor(opts: { hintFile: string; dnssec: 'off' 
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   let exited = false;
-  child.on('exit', () => (exited = true));
+  child.on('exit', (code, signal) => {
+    exited = true;
+    output += `\n[pdns_recursor exited: code ${code}, signal ${signal}]`;
+  });
   const server = { host: '127.0.0.1', port };
   const stop = async (): Promise<void> => {
     if (!exited) {
@@ -70,15 +75,19 @@ export async function startPdnsRecursor(opts: { hintFile: string; dnssec: 'off' 
     }
     await rm(dir, { recursive: true, force: true });
   };
-  // Ready when it answers a query (bounded).
-  for (let i = 0; i < START_TRIES && !exited; i++) {
+  // Ready when it answers a query (bounded in tries and time).
+  const started = Date.now();
+  for (let i = 0; i < START_TRIES && !exited && Date.now() - started < START_DEADLINE_MS; i++) {
     const id = i + 1;
     const name = nameFromText('.');
-    const ok = await udpTry(server, encodeQuery(name, RRType.NS, { id }), { id, name, type: RRType.NS, class: 1 }, { timeoutMs: 200, stats: newStats() }).then(
+    const timeoutMs = Math.min(2000, 200 * (i + 1));
+    const ok = await udpTry(server, encodeQuery(name, RRType.NS, { id }), { id, name, type: RRType.NS, class: 1 }, { timeoutMs, stats: newStats() }).then(
       (r) => parseMessage(r.raw) !== undefined,
       () => false,
     );
     if (ok) return { server, log: () => output, stop };
+    // Refused (not listening yet) fails at once: wait before the next try.
+    await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
   throw new Error(`pdns_recursor did not start: ${output.slice(-2000)}`);

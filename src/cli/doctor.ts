@@ -9,7 +9,7 @@ import { DEFAULT_ROOT_ANCHORS_PATH, loadTrustAnchorFile } from '../dnssec/anchor
 import { type Diagnosis } from '../doctor/diagnose.js';
 import { runDoctor } from '../doctor/doctor.js';
 import { loadResolvConf, readTextFile } from '../resolver/resolv-conf.js';
-import type { ServerAddress } from '../resolver/transport.js';
+import type { Protocol, ServerAddress } from '../resolver/transport.js';
 import { toName, ValidationInputError } from '../validator/validator.js';
 import { nameToText } from '../wire/name.js';
 import { UsageError, parseServer, parseTime } from './args.js';
@@ -24,6 +24,10 @@ dnssec-stub can validate through it. Exit status: 0 some server is usable for
 validation, 1 none is, 64 usage error.
 
   --server HOST[:PORT]   resolver to check (repeatable); default: resolv.conf's nameservers
+  --tls[=SERVERNAME]     DNS over TLS (port 853): reachability, DNSSEC records and dnssec-stub's
+                         verdicts only (AD, CD and EDNS buffers are not probed over TLS)
+  --https URL            DNS over HTTPS (RFC 8484), the same checks as --tls
+  --ca FILE              PEM CA bundle for --tls/--https instead of the system store
   --probe-name NAME      a signed zone to probe (default: the root, ".")
   --ds-name NAME         name whose DS is asked for (default: the probe name, or com.)
   --bogus-name NAME      a name that fails validation (e.g. dnssec-failed.org on the internet)
@@ -35,6 +39,9 @@ validation, 1 none is, 64 usage error.
 
 const OPTIONS = {
   server: { type: 'string', multiple: true },
+  tls: { type: 'string' },
+  https: { type: 'string' },
+  ca: { type: 'string' },
   'probe-name': { type: 'string' },
   'ds-name': { type: 'string' },
   'bogus-name': { type: 'string' },
@@ -61,7 +68,7 @@ export function formatDiagnosis(d: Diagnosis): string {
   const r = d.dnssecRecords;
   const lines = [
     `;; ${d.server} (${d.protocol})`,
-    `;;   reachable over UDP: ${yesNo(d.reachable)}, over TCP: ${yesNo(d.tcp)}`,
+    d.protocol === 'udp' || d.protocol === 'tcp' ? `;;   reachable over UDP: ${yesNo(d.reachable)}, over TCP: ${yesNo(d.tcp)}` : `;;   reachable: ${yesNo(d.reachable)}`,
     `;;   EDNS: ${d.ednsBuffer === null ? 'no' : `yes, largest working buffer ${d.ednsBuffer}`}`,
     `;;   with DO=1: RRSIGs ${yesNo(r.rrsigs)}, DNSKEY ${yesNo(r.dnskey)}, DS ${yesNo(r.ds)}, denial ${r.denial ?? 'none'}`,
     `;;   CD honoured: ${yesNo(d.cdHonoured)}`,
@@ -77,7 +84,9 @@ export function formatDiagnosis(d: Diagnosis): string {
 export async function runDoctorCommand(args: readonly string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: false, strict: true });
+    // A bare --tls means "no server name": parseArgs wants a value.
+    const expanded = args.map((a) => (a === '--tls' ? '--tls=' : a));
+    parsed = parseArgs({ args: expanded, options: OPTIONS, allowPositionals: false, strict: true });
   } catch (e) {
     throw new UsageError((errorLine(e).split('. ')[0] ?? 'bad arguments').replace(/\.$/, ''));
   }
@@ -92,10 +101,17 @@ export async function runDoctorCommand(args: readonly string[], io: CliIo): Prom
     timeoutMs = Number(v.timeout);
   }
   const now = v.at !== undefined ? parseTime(v.at) : Math.floor(Date.now() / 1000);
+  if (v.tls !== undefined && v.https !== undefined) throw new UsageError('--tls and --https cannot be combined: choose one transport');
+  const protocol: Protocol = v.tls !== undefined ? 'tls' : v.https !== undefined ? 'https' : 'udp';
+  if (v.ca !== undefined && protocol === 'udp') throw new UsageError('--ca is for --tls or --https');
+  if (v.https !== undefined && !/^https:\/\/[^/]/.test(v.https)) throw new UsageError(`--https ${JSON.stringify(v.https)}: the URL must start with https://`);
+  const port = protocol === 'tls' ? 853 : protocol === 'https' ? 443 : 53;
   const servers: ServerAddress[] = v.server
-    ? v.server.map((s) => parseServer(s, 53))
-    : loadResolvConf(readTextFile).nameservers.map((host) => ({ host, port: 53 }));
-  if (servers.length === 0) throw new UsageError('no resolver to check: give --server');
+    ? v.server.map((s) => parseServer(s, port))
+    : protocol === 'https'
+      ? []
+      : loadResolvConf(readTextFile).nameservers.map((host) => ({ host, port }));
+  if (servers.length === 0 && protocol !== 'https') throw new UsageError('no resolver to check: give --server');
   const anchorFile = v['trust-anchor'] ?? DEFAULT_ROOT_ANCHORS_PATH;
   let trustAnchors;
   try {
@@ -113,6 +129,10 @@ export async function runDoctorCommand(args: readonly string[], io: CliIo): Prom
     ...(dsName !== undefined ? { dsName } : {}),
     ...(bogusName !== undefined ? { bogusName } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    protocol,
+    ...(v.tls ? { tlsServerName: v.tls } : {}),
+    ...(v.https !== undefined ? { httpsUrl: v.https } : {}),
+    ...(v.ca !== undefined ? { caFile: v.ca } : {}),
   });
   if (v.json) io.stdout.write(JSON.stringify({ servers: results }) + '\n');
   else for (const d of results) io.stdout.write(formatDiagnosis(d));

@@ -13,6 +13,7 @@
  *    existence secure: that needs RRSIGs, DNSKEY and DS answers, and NSEC or
  *    NSEC3 in negative answers (RFC 4035 §3.2.1, §5).
  */
+import type { Protocol } from '../resolver/transport.js';
 import type { Reason, Status } from '../types.js';
 import { RRType, Rcode } from '../wire/rrtype.js';
 import type { ProbeResult } from './probe.js';
@@ -25,9 +26,10 @@ export type ValidationFact =
 export interface ServerFacts {
   /** "host:port". */
   readonly server: string;
-  readonly protocol: 'udp';
+  /** udp: plain DNS, probed over UDP and TCP; tls, https: only what the DO=1 CD=1 queries of dnssec-stub show. */
+  readonly protocol: Protocol;
   readonly loopback: boolean;
-  /** `NAME SOA` without EDNS over UDP, and over TCP. */
+  /** `NAME SOA` without EDNS over UDP, and over TCP (DoT/DoH: the first query over the encrypted transport, both). */
   readonly udp: ProbeResult;
   readonly tcp: ProbeResult;
   /** `NAME DNSKEY` with DO over UDP at each EDNS buffer size (largest first). */
@@ -60,7 +62,7 @@ export interface DnssecRecords {
 
 export interface Diagnosis {
   readonly server: string;
-  readonly protocol: 'udp';
+  readonly protocol: Protocol;
   readonly reachable: boolean;
   readonly tcp: boolean;
   /** Largest EDNS buffer size answered over UDP; null without EDNS. */
@@ -98,9 +100,10 @@ export function diagnose(f: ServerFacts): Diagnosis {
   const udp = reply(f.udp);
   const tcp = reply(f.tcp);
   const reachable = udp !== undefined;
-  if (!f.udp.ok) problems.push(`no answer over UDP: ${f.udp.error}`);
+  const plain = f.protocol === 'udp' || f.protocol === 'tcp';
+  if (!f.udp.ok) problems.push(`no answer${plain ? ' over UDP' : ''}: ${f.udp.error}`);
   else if (udp!.rcode === Rcode.REFUSED) problems.push('refuses our queries (REFUSED): access control?');
-  if (!f.tcp.ok) problems.push(`no answer over TCP: large answers (DNSKEY sets, TLSA) will fail: ${f.tcp.error}`);
+  if (plain && !f.tcp.ok) problems.push(`no answer over TCP: large answers (DNSKEY sets, TLSA) will fail: ${f.tcp.error}`);
 
   const answered = f.buffers.filter((b) => b.result.ok && b.result.reply.edns);
   const ednsBuffer = answered.length > 0 ? Math.max(...answered.map((b) => b.size)) : null;

@@ -13,13 +13,14 @@
 import { randomBytes } from 'node:crypto';
 import type { TrustAnchor } from '../dnssec/anchors.js';
 import { createNetworkSource } from '../resolver/network-source.js';
-import { type ServerAddress, formatServer } from '../resolver/transport.js';
+import { type Protocol, type ServerAddress, formatServer } from '../resolver/transport.js';
+import { type UpstreamOptions, createUpstream } from '../resolver/upstream.js';
 import { UpstreamError } from '../validator/result.js';
 import { createValidator } from '../validator/validator.js';
 import { type Name, nameFromText, nameToText } from '../wire/name.js';
 import { RRType } from '../wire/rrtype.js';
 import { type Diagnosis, type ServerFacts, type ValidationFact, diagnose, isLoopback } from './diagnose.js';
-import { type ProbeQuery, type ProbeResult, probeFull, probeTcp, probeUdp } from './probe.js';
+import { type ProbeQuery, type ProbeResult, probeFull, probeTcp, probeUdp, summarise } from './probe.js';
 
 /** EDNS buffer sizes tried, largest first: 4096 (the old default), 1232 (DNS flag day 2020), 512 (RFC 1035). */
 export const PROBE_BUFFERS = [4096, 1232, 512] as const;
@@ -36,14 +37,35 @@ export interface DoctorOptions {
   readonly trustAnchors: readonly TrustAnchor[];
   /** Validation time, unix seconds. */
   readonly now: number;
+  /** Transport: udp (default; probed over UDP and TCP), tls or https (only what DO=1 CD=1 queries show). */
+  readonly protocol?: Protocol;
+  readonly tlsServerName?: string;
+  readonly caFile?: string;
+  /** DoH URL; with no servers, the server is the URL's host. */
+  readonly httpsUrl?: string;
+}
+
+/** The transport options of `opts`, for an upstream or a network source. */
+function transportOptions(opts: DoctorOptions): Pick<UpstreamOptions, 'protocol' | 'tlsServerName' | 'caFile' | 'httpsUrl'> {
+  return {
+    protocol: opts.protocol ?? 'udp',
+    ...(opts.tlsServerName !== undefined ? { tlsServerName: opts.tlsServerName } : {}),
+    ...(opts.caFile !== undefined ? { caFile: opts.caFile } : {}),
+    ...(opts.httpsUrl !== undefined ? { httpsUrl: opts.httpsUrl } : {}),
+  };
 }
 
 function toName(text: string): Name {
   return nameFromText(text.endsWith('.') ? text : `${text}.`);
 }
 
-async function validateThrough(server: ServerAddress, name: Name, type: number, opts: DoctorOptions, timeoutMs: number): Promise<ValidationFact> {
-  const source = createNetworkSource({ servers: [server], timeoutMs, attempts: 2, cache: false });
+async function validateThrough(server: ServerAddress | undefined, name: Name, type: number, opts: DoctorOptions, timeoutMs: number): Promise<ValidationFact> {
+  let source;
+  try {
+    source = createNetworkSource({ servers: server ? [server] : [], ...transportOptions(opts), timeoutMs, attempts: 2, cache: false });
+  } catch (e) {
+    return { status: 'error', error: e instanceof Error ? e.message : String(e) };
+  }
   try {
     const r = await createValidator({ source, trustAnchors: opts.trustAnchors, clock: () => opts.now, resultCacheSize: 0 }).validate(name, type);
     return { status: r.status, rcode: r.rcode, reasons: r.reasons };
@@ -123,9 +145,73 @@ function unreachable(server: ServerAddress, udp: ProbeResult, tcp: ProbeResult, 
   };
 }
 
-/** Examines and diagnoses each server in turn. */
+/**
+ * DoT or DoH: the transports send dnssec-stub's own queries only (DO=1,
+ * CD=1, EDNS 1232), so reachability, the DNSSEC records and dnssec-stub's
+ * verdicts are checked; AD, CD, EDNS buffers and plain TCP are not.
+ */
+export async function examineEncrypted(server: ServerAddress | undefined, opts: DoctorOptions): Promise<ServerFacts> {
+  const timeoutMs = opts.timeoutMs ?? 2000;
+  const probe = toName(opts.probeName ?? '.');
+  const ds = toName(opts.dsName ?? (probe.length === 0 ? 'com.' : nameToText(probe)));
+  const negative: Name = [`dnssec-stub-doctor-${randomBytes(6).toString('hex')}`, ...probe];
+  const bogus = opts.bogusName !== undefined ? toName(opts.bogusName) : undefined;
+  const notTested: ProbeResult = { ok: false, error: `not tested over ${opts.protocol === 'https' ? 'DoH' : 'DoT'}` };
+  let upstream;
+  try {
+    upstream = createUpstream({ servers: server ? [server] : [], ...transportOptions(opts), timeoutMs, attempts: 2 });
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    return { ...unreachable(server ?? { host: '0.0.0.0', port: 0 }, { ok: false, error }, { ok: false, error }, probe, bogus), protocol: opts.protocol ?? 'tls' };
+  }
+  const ask = async (name: Name, type: number): Promise<ProbeResult> => {
+    try {
+      const r = await upstream.query({ name, type });
+      return { ok: true, reply: summarise(r.message, r.raw.length) };
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+  };
+  try {
+    const reach = await ask(probe, RRType.SOA);
+    const dnskey = await ask(probe, RRType.DNSKEY);
+    const dsProbe = ds.length > 0 ? await ask(ds, RRType.DS) : undefined;
+    const negativeProbe = await ask(negative, RRType.A);
+    const bogusCd = bogus ? await ask(bogus, RRType.A) : undefined;
+    const validation = await validateThrough(server, probe, RRType.DNSKEY, opts, timeoutMs);
+    const denialValidation = await validateThrough(server, negative, RRType.A, opts, timeoutMs);
+    return {
+      server: upstream.servers[0] ?? '',
+      protocol: upstream.protocol,
+      loopback: server !== undefined && isLoopback(server.host),
+      udp: reach,
+      tcp: reach,
+      buffers: [],
+      dnskey,
+      ds: dsProbe,
+      negative: negativeProbe,
+      secureAd: notTested,
+      bogus: bogus ? notTested : undefined,
+      bogusCd,
+      validation,
+      denialValidation,
+      probeName: nameToText(probe),
+      bogusName: bogus ? nameToText(bogus) : undefined,
+    };
+  } finally {
+    await upstream.close();
+  }
+}
+
+/** Examines and diagnoses each server in turn (DoH with a URL and no servers: the URL's server). */
 export async function runDoctor(servers: readonly ServerAddress[], opts: DoctorOptions): Promise<Diagnosis[]> {
   const out: Diagnosis[] = [];
+  const protocol = opts.protocol ?? 'udp';
+  if (protocol === 'tls' || protocol === 'https') {
+    if (servers.length === 0) out.push(diagnose(await examineEncrypted(undefined, opts)));
+    for (const s of servers) out.push(diagnose(await examineEncrypted(s, opts)));
+    return out;
+  }
   for (const s of servers) out.push(diagnose(await examine(s, opts)));
   return out;
 }

@@ -40,7 +40,7 @@ export interface ProbeReply {
 
 export type ProbeResult = { readonly ok: true; readonly reply: ProbeReply } | { readonly ok: false; readonly error: string };
 
-function summarise(m: Message, size: number): ProbeReply {
+export function summarise(m: Message, size: number): ProbeReply {
   const covered = m.answer.filter((rr) => rr.type === RRType.RRSIG && rr.rdata.length >= 2).map((rr) => (rr.rdata[0]! << 8) | rr.rdata[1]!);
   return {
     rcode: m.rcode,

@@ -150,9 +150,37 @@ describe('the doctor command', () => {
     expect(r.stdout).toMatch(/advice: check the address/);
   });
 
+  it.each(['tls', 'https'] as const)('over %s: reachable, DNSSEC records seen, usable; AD and CD not probed (null)', async (protocol) => {
+    const r = lab!.resolver;
+    const transport = protocol === 'tls' ? ['--server', `${r.address}:${r.dotPort}`, `--tls=${r.tlsName}`] : ['--https', r.dohUrl];
+    const out = await run([...common(), ...transport, '--ca', lab!.caFile, '--json']);
+    expect(out.code).toBe(0);
+    const [d] = (JSON.parse(out.stdout) as { servers: Diagnosis[] }).servers;
+    expect(d).toMatchObject({
+      protocol,
+      reachable: true,
+      dnssecRecords: { rrsigs: true, dnskey: true, ds: true, denial: 'nsec' },
+      validates: null,
+      cdHonoured: null,
+      ednsBuffer: null,
+      usableForValidation: true,
+    });
+  });
+
+  it('over TLS with a certificate that does not match: not usable, and why says so', async () => {
+    const r = lab!.resolver;
+    const out = await run([...common(), '--server', `${r.address}:${r.dotPort}`, '--tls=wrong.example', '--ca', lab!.caFile, '--json']);
+    expect(out.code).toBe(1);
+    const [d] = (JSON.parse(out.stdout) as { servers: Diagnosis[] }).servers;
+    expect(d!.usableForValidation).toBe(false);
+    expect(d!.why).toMatch(/no answer: .*TLS/);
+  });
+
   it('usage errors exit 64', async () => {
     expect((await run(['--server', 'resolver.example'])).code).toBe(64);
     expect((await run(['--probe-name', 'a..b'])).code).toBe(64);
     expect((await run(['--bogus'])).code).toBe(64);
+    expect((await run(['--server', '127.0.0.1', '--ca', '/etc/hostname'])).code).toBe(64);
+    expect((await run(['--tls', '--https', 'https://127.0.0.1/dns-query'])).code).toBe(64);
   });
 });

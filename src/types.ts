@@ -92,7 +92,20 @@ export interface Reason {
  * (UpstreamError).
  */
 export interface ResponseSource {
-  query(name: Name, type: number): Promise<Message>;
+  query(name: Name, type: number, opts?: QueryOptions): Promise<Message>;
+  /**
+   * Optional: sources that reach the same data by another path (another
+   * upstream server), best first, for a second opinion when an answer is
+   * bogus in a way a path can cause (RRSIGs stripped, DNSKEY or DS missing).
+   */
+  otherPaths?(): readonly ResponseSource[];
+}
+
+/** Per-query options a source may honour: the question's abort signal and the time it has left. */
+export interface QueryOptions {
+  readonly signal?: AbortSignal;
+  /** Milliseconds left until the question's deadline. */
+  readonly deadlineMs?: number;
 }
 
 /** Thrown (as a rejection) when no answer could be had at all: network failure, upstream failure. */

@@ -342,6 +342,7 @@ export const USAGE = `Usage:
   dnssec-stub validate --from FILE|- [options]  one NAME [TYPE] per line (JSON Lines with --json)
   dnssec-stub mail DOMAIN [DOMAIN...] [options] the DANE and policy report (mail --help)
   dnssec-stub demo [DIR]                       replay every fixture under DIR (default fixtures/lab)
+  dnssec-stub doctor [--server ...] [--json]   check resolvers (dnssec-stub doctor --help)
   dnssec-stub --help | --version
 
 NAME: a domain name; non-ASCII names are asked as their A-label (bücher.example ->

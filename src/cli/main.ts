@@ -6,11 +6,13 @@
  *
  *   0 secure, 1 insecure, 2 bogus, 3 no answer, 64 usage error, 70 internal error,
  *   74 I/O error (stdout or the capture file cannot be written)
+ *   (doctor: 0 some resolver is usable for validation, 1 none is)
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { type Command, UsageError, USAGE, parseCommandLine } from './args.js';
 import { runDemo } from './demo.js';
+import { runDoctorCommand } from './doctor.js';
 import { runValidate } from './validate.js';
 import { runMailCommand } from './mail.js';
 import { packageVersion } from './package-info.js';
@@ -39,6 +41,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     // `mail` parses its own options (src/cli/mail-args.ts).
     if (argv[0] === 'mail') return await runMailCommand(argv.slice(1), io);
+    if (argv[0] === 'doctor') return await runDoctorCommand(argv.slice(1), io);
     return await run(parseCommandLine(argv), io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -13,6 +13,7 @@ import { ConfigError } from '../errors.js';
 import { CaptureRecorder, type Fixture, FixtureError, FixtureSource, fixtureAnchors, readFixture, writeFixture } from '../fixtures/fixture.js';
 import { createNetworkSource, type NetworkSource } from '../resolver/network-source.js';
 import type { ResponseSource } from '../types.js';
+import { DEFAULT_DEADLINE_MS } from '../validator/deadline.js';
 import { ValidationInputError, type Validator, createValidator } from '../validator/validator.js';
 import type { SessionOptions } from './args.js';
 import { IoError, UsageError, errorLine } from './io.js';
@@ -130,10 +131,13 @@ export function openSession(opts: SessionOptions, tuning: SessionTuning = {}): S
   const capture = opts.captureFile !== undefined ? new CaptureRecorder() : undefined;
   const network = fixture ? undefined : openNetwork(opts, capture);
   const source: ResponseSource = network ?? fromFixtureFile(opts.fixtureFile!, () => new FixtureSource(fixture!, opts.fixtureFile));
+  // A --timeout longer than the default deadline allows: two tries of it.
+  const deadlineMs = opts.timeoutMs !== undefined ? Math.max(DEFAULT_DEADLINE_MS, 2 * opts.timeoutMs) : DEFAULT_DEADLINE_MS;
   const validator = createValidator({
     source,
     trustAnchors: anchors,
     clock: () => now,
+    deadlineMs,
     ...(tuning.resultCacheSize !== undefined ? { resultCacheSize: tuning.resultCacheSize } : {}),
   });
   return {

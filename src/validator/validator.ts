@@ -14,7 +14,9 @@ import type { CryptoOptions } from '../crypto/index.js';
 import { type TrustAnchor, loadTrustAnchorFile, DEFAULT_ROOT_ANCHORS_PATH } from '../dnssec/anchors.js';
 import type { RRset } from '../dnssec/rrsig.js';
 import type { ResponseSource } from '../types.js';
-import { QuestionContext, QueryBudgetError } from './context.js';
+import { QuestionContext, QueryBudgetError, type QuestionLimits } from './context.js';
+import { DEFAULT_DEADLINE_MS, type SharedWork, shareWork, waitFor } from './deadline.js';
+import { MAX_OTHER_PATHS, anotherPathCouldFix } from './other-paths.js';
 import { KeyChain } from './key-chain.js';
 import { AnswerValidator, type AnswerOutcome } from './answer.js';
 import type { ChainStep, ValidatedRecord, ValidationResult } from './result.js';
@@ -44,6 +46,16 @@ export interface ValidatorOptions {
    * turns the result cache off.
    */
   readonly resultCacheSize?: number;
+  /** Default deadline of one validate() call, ms (DEFAULT_DEADLINE_MS, 10 s). */
+  readonly deadlineMs?: number;
+}
+
+/** Per-call options of validate(). */
+export interface ValidateOptions {
+  /** Aborts the call: it rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** Milliseconds the call may take; past it, it rejects with an UpstreamError. Default: the validator's deadlineMs. */
+  readonly deadlineMs?: number;
 }
 
 function systemClock(): number {
@@ -103,7 +115,8 @@ export class Validator {
   private readonly keyCacheSize: number;
   private readonly resultCacheSize: number;
   private readonly results = new Map<string, CachedResult>();
-  private readonly inFlight = new Map<string, Promise<CachedResult>>();
+  private readonly inFlight = new Map<string, SharedWork<CachedResult>>();
+  private readonly deadlineMs: number;
 
   constructor(opts: ValidatorOptions) {
     this.source = opts.source;
@@ -113,6 +126,8 @@ export class Validator {
     this.anchors = opts.trustAnchors;
     this.keyCacheSize = opts.keyCacheSize ?? 10_000;
     this.resultCacheSize = opts.resultCacheSize ?? 1000;
+    this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    if (!(this.deadlineMs > 0)) throw new ValidationInputError(`deadlineMs must be a positive number, not ${this.deadlineMs}`);
   }
 
   private chain(now: number): KeyChain {
@@ -147,12 +162,16 @@ export class Validator {
   /**
    * Validates the answer to (name, type). Resolves to a result for every
    * DNSSEC outcome; rejects with UpstreamError when no answer could be had
-   * (network failure, upstream SERVFAIL), and ValidationInputError for a bad
-   * name or type.
+   * (network failure, upstream SERVFAIL, no answer within the deadline),
+   * ValidationInputError for a bad name or type, and the signal's reason
+   * when `opts.signal` aborts.
    */
-  async validate(name: string | Name, type: string | number = 'A'): Promise<ValidationResult> {
+  async validate(name: string | Name, type: string | number = 'A', opts: ValidateOptions = {}): Promise<ValidationResult> {
     const qname = toName(name);
     const qtype = toType(type);
+    const deadlineMs = opts.deadlineMs ?? this.deadlineMs;
+    if (!(deadlineMs > 0)) throw new ValidationInputError(`deadlineMs must be a positive number, not ${deadlineMs}`);
+    if (opts.signal?.aborted) throw opts.signal.reason;
     const now = this.clock();
     const key = `${nameKey(qname)}|${qtype}`;
     const hit = this.results.get(key);
@@ -165,10 +184,17 @@ export class Validator {
     // Identical questions in flight are validated once.
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.compute(qname, qtype, now).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, pending);
+      const deadline = performance.now() + deadlineMs;
+      const work = shareWork((signal) => this.compute(qname, qtype, now, { signal, deadline }));
+      const forget = (): void => {
+        if (this.inFlight.get(key) === work) this.inFlight.delete(key);
+      };
+      work.promise.then(forget, forget);
+      work.controller.signal.addEventListener('abort', forget, { once: true });
+      this.inFlight.set(key, work);
+      pending = work;
     }
-    const done = await pending;
+    const done = await waitFor(pending, opts.signal, deadlineMs, `${nameToText(qname)} ${typeToText(qtype)}`);
     if (this.resultCacheSize > 0 && done.outcome.status !== 'bogus' && done.outcome.ttl > 0 && !this.results.has(key)) {
       this.results.set(key, done);
       while (this.results.size > this.resultCacheSize) this.results.delete(this.results.keys().next().value as string);
@@ -176,9 +202,29 @@ export class Validator {
     return present(done, qname, qtype, done.outcome.ttl);
   }
 
-  private async compute(qname: Name, qtype: number, now: number): Promise<CachedResult> {
-    const ctx = new QuestionContext(this.source, now, this.crypto);
-    const keys = this.chain(now);
+  /**
+   * Validates through the source; a bogus verdict another path could fix is
+   * validated again through the source's other paths (other-paths.ts), each
+   * with a fresh key chain, and the first verdict that is not bogus wins (its
+   * key chain then replaces the one learnt through the suspect path).
+   */
+  private async compute(qname: Name, qtype: number, now: number, limits: QuestionLimits): Promise<CachedResult> {
+    const first = await this.computeVia(this.source, this.chain(now), qname, qtype, now, limits);
+    if (!anotherPathCouldFix(first.outcome) || !this.source.otherPaths) return first;
+    for (const path of this.source.otherPaths().slice(0, MAX_OTHER_PATHS)) {
+      if (limits.signal?.aborted) break;
+      const keys = new KeyChain(this.anchors!, this.keyCacheSize);
+      const again = await this.computeVia(path, keys, qname, qtype, now, limits).catch(() => undefined);
+      if (again && again.outcome.status !== 'bogus') {
+        this.keyChain = keys;
+        return again;
+      }
+    }
+    return first;
+  }
+
+  private async computeVia(source: ResponseSource, keys: KeyChain, qname: Name, qtype: number, now: number, limits: QuestionLimits): Promise<CachedResult> {
+    const ctx = new QuestionContext(source, now, this.crypto, undefined, limits);
     const answer = new AnswerValidator(keys, ctx, this.prefetch);
     if (this.prefetch) {
       // The answer's query goes first; the DS/DNSKEY sets the walk will need

@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { Protocol, ServerAddress } from '../resolver/transport.js';
 import { typeFromText, typeToText } from '../wire/rrtype.js';
-import { toName, ValidationInputError } from '../validator/validator.js';
+import { toName, ValidationInputError } from '../validator/input.js';
 import { nameToText } from '../wire/name.js';
 
 export class UsageError extends Error {

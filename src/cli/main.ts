@@ -9,13 +9,15 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { type Command, UsageError, USAGE, parseCommandLine } from './args.js';
-import { runDemo } from './demo.js';
-import { runValidate } from './validate.js';
 import { packageVersion } from './package-info.js';
 import { type CliIo, EXIT, errorLine } from './io.js';
 
 export { type CliIo, EXIT, errorLine, useColor } from './io.js';
 
+/**
+ * Each command's module is imported when that command runs, so that `--version` does not load the validator and
+ * `validate --fixture` does not load the transports (start-up: `npm run bench:cli`). New commands: the same.
+ */
 async function run(command: Command, io: CliIo): Promise<number> {
   switch (command.command) {
     case 'help':
@@ -25,9 +27,9 @@ async function run(command: Command, io: CliIo): Promise<number> {
       io.stdout.write(`dnssec-stub ${packageVersion()}\n`);
       return 0;
     case 'validate':
-      return runValidate(command, io);
+      return (await import('./validate.js')).runValidate(command, io);
     case 'demo':
-      return runDemo(command, io);
+      return (await import('./demo.js')).runDemo(command, io);
   }
 }
 

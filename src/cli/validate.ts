@@ -5,7 +5,7 @@
 import { accessSync, constants } from 'node:fs';
 import { AnchorFileError, DEFAULT_ROOT_ANCHORS_PATH, type TrustAnchor, loadTrustAnchorFile } from '../dnssec/anchors.js';
 import { CaptureRecorder, type Fixture, FixtureError, FixtureSource, fixtureAnchors, readFixture, writeFixture } from '../fixtures/fixture.js';
-import { createNetworkSource, type NetworkSource } from '../resolver/network-source.js';
+import type { NetworkSource } from '../resolver/network-source.js';
 import { typeFromText, typeToText } from '../wire/rrtype.js';
 import type { ResponseSource } from '../validator/context.js';
 import { UpstreamError, type ValidationResult } from '../validator/result.js';
@@ -70,6 +70,8 @@ export async function runValidate(cmd: ValidateCommand, io: CliIo): Promise<numb
         throw new UsageError(`--ca ${cmd.caFile}: cannot read: ${errorLine(e)}`);
       }
     }
+    // The transports (node:dgram, node:tls, node:http2 ...) are loaded only when the network is used.
+    const { createNetworkSource } = await import('../resolver/network-source.js');
     try {
       network = createNetworkSource({
         servers: cmd.servers === 'system' ? 'system' : [...cmd.servers],

@@ -77,12 +77,8 @@ export const modular = (): Modules['modular'] => load('modular');
 export const sha2 = (): Modules['sha2'] => load('sha2');
 export const legacy = (): Modules['legacy'] => load('legacy');
 
-/**
- * Undefined where noble loads synchronously on demand (Node, Deno, Bun). Elsewhere, a promise that settles once
- * every noble module is loaded (started on the first call); it never rejects: a module that fails to load stays
- * unloaded, and verifiers that need it fail closed.
- */
-export function pureCryptoReady(): Promise<void> | undefined {
+/** See pureCryptoReady (ready.ts). */
+export function startPureCryptoLoad(): Promise<void> | undefined {
   if (requireSync !== undefined) return undefined;
   pending ??= Promise.all(
     (Object.keys(IMPORT) as NobleModule[]).map(async (name) => {

@@ -8,7 +8,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { type Command, UsageError, USAGE, parseCommandLine } from './args.js';
+import type { Command } from './args.js';
 import { packageVersion } from './package-info.js';
 import { type CliIo, EXIT, errorLine } from './io.js';
 
@@ -18,10 +18,10 @@ export { type CliIo, EXIT, errorLine, useColor } from './io.js';
  * Each command's module is imported when that command runs, so that `--version` does not load the validator and
  * `validate --fixture` does not load the transports (start-up: `npm run bench:cli`). New commands: the same.
  */
-async function run(command: Command, io: CliIo): Promise<number> {
+async function run(command: Command, io: CliIo, usage: string): Promise<number> {
   switch (command.command) {
     case 'help':
-      io.stdout.write(USAGE);
+      io.stdout.write(usage);
       return 0;
     case 'version':
       io.stdout.write(`dnssec-stub ${packageVersion()}\n`);
@@ -35,10 +35,14 @@ async function run(command: Command, io: CliIo): Promise<number> {
 
 /** Runs the command line `argv` (without node and the script). Resolves to the exit status. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let args: typeof import('./args.js') | undefined;
   try {
-    return await run(parseCommandLine(argv), io);
+    // `--version` alone needs no parser; the parser (and what it checks names with) is loaded for everything else.
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return await run({ command: 'version' }, io, '');
+    args = await import('./args.js');
+    return await run(args.parseCommandLine(argv), io, args.USAGE);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (args !== undefined && e instanceof args.UsageError) {
       io.stderr.write(`dnssec-stub: ${errorLine(e)}\n`);
       return EXIT.USAGE;
     }

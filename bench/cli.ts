@@ -3,6 +3,8 @@
  *
  * Each round runs, in a rotating order, one process of each:
  *   node       = `node -e 0` (bare Node: the floor every Node command pays)
+ *   empty ESM  = `node empty.mjs`, an empty ES module file: the floor of any command written as an ES module (Node
+ *                then reads the file, its package scope and starts the ESM loader), for information
  *   version    = `dnssec-stub --version`
  *   validate   = `dnssec-stub validate --fixture fixtures/lab/mail-tlsa.json` (a full DANE TLSA validation, replayed:
  *                no network, so only start-up, module loading and the validation itself are measured)
@@ -13,7 +15,7 @@
  * machine slows every column alike; the ratios are what to compare between machines.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,14 +80,18 @@ function hasCompileCache(): boolean {
 
 function main(): void {
   const rounds = roundsFromArgv(process.argv.slice(2));
+  const scratch = mkdtempSync(join(tmpdir(), 'dnssec-stub-bench-cli-'));
+  const empty = join(scratch, 'empty.mjs');
+  writeFileSync(empty, '');
   const variants: Variant[] = [
     { name: 'node -e 0', args: ['-e', '0'], status: 0 },
+    { name: 'node empty.mjs', args: [empty], status: 0 },
     { name: 'version', args: [BIN, '--version'], status: 0 },
     { name: 'validate --fixture', args: [BIN, 'validate', '--fixture', FIXTURE], status: 0 },
   ];
   let cacheDir: string | undefined;
   if (hasCompileCache()) {
-    cacheDir = mkdtempSync(join(tmpdir(), 'dnssec-stub-compile-cache-'));
+    cacheDir = join(scratch, 'compile-cache');
     const env = { NODE_COMPILE_CACHE: cacheDir };
     variants.push({ name: 'version +compile cache', args: [BIN, '--version'], env, status: 0 });
     variants.push({ name: 'validate +compile cache', args: [BIN, 'validate', '--fixture', FIXTURE], env, status: 0 });
@@ -118,7 +124,7 @@ function main(): void {
       process.stdout.write(`${v.name.padEnd(width)}  ${median(times[i]!).toFixed(1).padStart(7)} ms  ${median(ratios[i]!).toFixed(2)}x${goal}\n`);
     }
   } finally {
-    if (cacheDir !== undefined) rmSync(cacheDir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 

@@ -17,14 +17,16 @@ import { type UnboundFixture, startUnbound } from '../resolver/unbound-fixture.j
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const RUN_TIMEOUT_MS = 20_000;
+/** tsc alone; on a busy 2-core machine (other test files build too: test/package) it can take well over 20 s. */
+const BUILD_TIMEOUT_MS = 90_000;
 
 let pkg: string;
 let bin: string;
 let ub: UnboundFixture;
 
-function run(cmd: string, args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(cmd: string, args: string[], cwd?: string, timeout = RUN_TIMEOUT_MS): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, timeout: RUN_TIMEOUT_MS, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
+    execFile(cmd, args, { cwd, timeout, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -37,7 +39,7 @@ beforeAll(async () => {
   cpSync(join(ROOT, 'trust-anchors'), join(pkg, 'trust-anchors'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'), 'dir');
   // tsc reports type errors of files in progress elsewhere but still emits; what matters is the bin.
-  const built = await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')]);
+  const built = await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')], undefined, BUILD_TIMEOUT_MS);
   bin = join(pkg, 'dist', 'src', 'cli', 'main.js');
   if (!existsSync(bin)) throw new Error(`tsc did not produce ${bin}: ${built.stdout}${built.stderr}`);
   chmodSync(bin, 0o755);

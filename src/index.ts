@@ -34,7 +34,7 @@ export {
 
 export { type Name, nameFromText, nameToText } from './wire/name.js';
 export { type Message, type RR, parseMessage, encodeQuery } from './wire/message.js';
-export { verifySignature, dsDigest, nsec3Hash, setDefaultBackend, type CryptoOptions, type Backend } from './crypto/index.js';
+export { verifySignature, dsDigest, nsec3Hash, setDefaultBackend, pureCryptoReady, type CryptoOptions, type Backend } from './crypto/index.js';
 
 export { createUpstream, type Upstream, type UpstreamOptions, type UpstreamQueryOptions } from './resolver/upstream.js';
 export type { TryEvent } from './resolver/tries.js';

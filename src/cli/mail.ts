@@ -36,7 +36,7 @@ async function domainsOf(cmd: MailCommand, fixtureDomains: readonly string[] | u
 
 export async function runMail(cmd: MailCommand, io: CliIo): Promise<number> {
   const entries = cmd.from !== undefined ? await readEntries(cmd.from, io as BulkIo) : undefined;
-  const session = openSession(cmd, { resultCacheSize: RUN_RESULT_CACHE });
+  const session = await openSession(cmd, { resultCacheSize: RUN_RESULT_CACHE });
   const fixtureMail = session.fixture ? mailFixtureField(session.fixture) : undefined;
   const selectors = cmd.dkimSelectors.length > 0 ? cmd.dkimSelectors : (fixtureMail?.dkimSelectors ?? []);
   const check = (d: string): Promise<MailReport> => checkMail(d, { validator: session.validator, dkimSelectors: selectors });

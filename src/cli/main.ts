@@ -10,39 +10,42 @@
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { type Command, UsageError, USAGE, parseCommandLine } from './args.js';
-import { runDemo } from './demo.js';
-import { runDoctorCommand } from './doctor.js';
-import { runValidate } from './validate.js';
-import { runMailCommand } from './mail.js';
+import type { Command } from './args.js';
 import { packageVersion } from './package-info.js';
-import { type CliIo, EXIT, IoError, errorLine } from './io.js';
+import { type CliIo, EXIT, IoError, UsageError, errorLine } from './io.js';
 import { UpstreamError } from '../types.js';
 
 export { type CliIo, EXIT, errorLine, useColor } from './io.js';
 
-async function run(command: Command, io: CliIo): Promise<number> {
+/**
+ * Each command's module is imported when that command runs, so that `--version` does not load the validator and
+ * `validate --fixture` does not load the transports (start-up: `npm run bench:cli`). New commands: the same.
+ */
+async function run(command: Command, io: CliIo, usage: string): Promise<number> {
   switch (command.command) {
     case 'help':
-      io.stdout.write(USAGE);
+      io.stdout.write(usage);
       return 0;
     case 'version':
       io.stdout.write(`dnssec-stub ${packageVersion()}\n`);
       return 0;
     case 'validate':
-      return runValidate(command, io);
+      return (await import('./validate.js')).runValidate(command, io);
     case 'demo':
-      return runDemo(command, io);
+      return (await import('./demo.js')).runDemo(command, io);
   }
 }
 
 /** Runs the command line `argv` (without node and the script). Resolves to the exit status. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
-    // `mail` parses its own options (src/cli/mail-args.ts).
-    if (argv[0] === 'mail') return await runMailCommand(argv.slice(1), io);
-    if (argv[0] === 'doctor') return await runDoctorCommand(argv.slice(1), io);
-    return await run(parseCommandLine(argv), io);
+    // `--version` alone needs no parser; the parser (and what it checks names with) is loaded for everything else.
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return await run({ command: 'version' }, io, '');
+    // `mail` and `doctor` parse their own options (src/cli/mail-args.ts, src/cli/doctor.ts).
+    if (argv[0] === 'mail') return await (await import('./mail.js')).runMailCommand(argv.slice(1), io);
+    if (argv[0] === 'doctor') return await (await import('./doctor.js')).runDoctorCommand(argv.slice(1), io);
+    const args = await import('./args.js');
+    return await run(args.parseCommandLine(argv), io, args.USAGE);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`dnssec-stub: ${errorLine(e)}\n`);

@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import { AnchorFileError, DEFAULT_ROOT_ANCHORS_PATH, type TrustAnchor, loadTrustAnchorFile } from '../dnssec/anchors.js';
 import { ConfigError } from '../errors.js';
 import { CaptureRecorder, type Fixture, FixtureError, FixtureSource, fixtureAnchors, readFixture, writeFixture } from '../fixtures/fixture.js';
-import { createNetworkSource, type NetworkSource } from '../resolver/network-source.js';
+import type { NetworkSource } from '../resolver/network-source.js';
 import type { ResponseSource } from '../types.js';
 import { DEFAULT_DEADLINE_MS } from '../validator/deadline.js';
 import { ValidationInputError, type Validator, createValidator } from '../validator/validator.js';
@@ -87,7 +87,7 @@ function checkCapturePath(file: string): void {
   }
 }
 
-function openNetwork(opts: SessionOptions, capture: CaptureRecorder | undefined): NetworkSource {
+async function openNetwork(opts: SessionOptions, capture: CaptureRecorder | undefined): Promise<NetworkSource> {
   if (opts.caFile !== undefined) {
     // The transports read the CA file only when connecting: check it now, as a usage error.
     try {
@@ -96,6 +96,8 @@ function openNetwork(opts: SessionOptions, capture: CaptureRecorder | undefined)
       throw new UsageError(`--ca ${opts.caFile}: cannot read: ${errorLine(e)}`);
     }
   }
+  // The transports (node:dgram, node:tls, node:http2 ...) are loaded only when the network is used (start-up: bench:cli).
+  const { createNetworkSource } = await import('../resolver/network-source.js');
   try {
     return createNetworkSource({
       servers: opts.servers === 'system' ? 'system' : [...opts.servers],
@@ -123,13 +125,13 @@ export interface SessionTuning {
 }
 
 /** Opens the run's source and validator. Throws UsageError, IoError, or UpstreamError (no resolver to ask). */
-export function openSession(opts: SessionOptions, tuning: SessionTuning = {}): Session {
+export async function openSession(opts: SessionOptions, tuning: SessionTuning = {}): Promise<Session> {
   const fixture = opts.fixtureFile !== undefined ? fromFixtureFile(opts.fixtureFile, () => readFixture(opts.fixtureFile!)) : undefined;
   const now = opts.at ?? fixture?.time ?? Math.floor(Date.now() / 1000);
   const anchors = loadAnchors(opts, fixture, now);
   if (opts.captureFile !== undefined) checkCapturePath(opts.captureFile);
   const capture = opts.captureFile !== undefined ? new CaptureRecorder() : undefined;
-  const network = fixture ? undefined : openNetwork(opts, capture);
+  const network = fixture ? undefined : await openNetwork(opts, capture);
   const source: ResponseSource = network ?? fromFixtureFile(opts.fixtureFile!, () => new FixtureSource(fixture!, opts.fixtureFile));
   // A --timeout longer than the default deadline allows: two tries of it.
   const deadlineMs = opts.timeoutMs !== undefined ? Math.max(DEFAULT_DEADLINE_MS, 2 * opts.timeoutMs) : DEFAULT_DEADLINE_MS;

@@ -20,7 +20,7 @@ function errorResult(entry: string, message: string): BulkResult {
 
 export async function runValidateBulk(cmd: ValidateCommand, from: string, io: CliIo): Promise<number> {
   const entries = await readEntries(from, io as BulkIo);
-  const session = openSession(cmd, { resultCacheSize: RUN_RESULT_CACHE });
+  const session = await openSession(cmd, { resultCacheSize: RUN_RESULT_CACHE });
   const work = async (entry: string): Promise<BulkResult> => {
     const fields = entry.split(/\s+/);
     if (fields.length > 2) throw new Error(`expected NAME [TYPE], got ${JSON.stringify(entry)}`);

@@ -53,7 +53,7 @@ export async function runValidate(cmd: ValidateCommand, io: CliIo): Promise<numb
   let session: Session;
   let q: { name: string; type: string } | undefined;
   try {
-    session = openSession(cmd);
+    session = await openSession(cmd);
   } catch (e) {
     // No resolver to ask at all (an unreadable resolv.conf): no answer, exit 3.
     if (!(e instanceof UpstreamError)) throw e;

@@ -7,10 +7,9 @@
  * injectable.
  */
 import { type Name, nameKey, nameToText } from '../wire/name.js';
-import { nameFromInput } from '../wire/idna.js';
-import { RRType, Rcode, typeFromText, typeToText, rcodeToText } from '../wire/rrtype.js';
+import { RRType, Rcode, typeToText, rcodeToText } from '../wire/rrtype.js';
 import { rdataToText, rrToText } from '../wire/presentation.js';
-import type { CryptoOptions } from '../crypto/index.js';
+import { type CryptoOptions, pureCryptoReady } from '../crypto/index.js';
 import { type TrustAnchor, loadTrustAnchorFile, DEFAULT_ROOT_ANCHORS_PATH } from '../dnssec/anchors.js';
 import type { RRset } from '../dnssec/rrsig.js';
 import type { ResponseSource } from '../types.js';
@@ -22,7 +21,10 @@ import { AnswerValidator, type AnswerOutcome } from './answer.js';
 import type { ChainStep, ValidatedRecord, ValidationResult } from './result.js';
 import { because } from './reasons.js';
 import { MAX_RESULT_TTL } from '../dnssec/ttl.js';
+import { ValidationInputError, toName, toType } from './input.js';
 import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
+
+export { ValidationInputError, toName, toType };
 
 export interface ValidatorOptions {
   /** Where responses come from (transport, fixture replay, test). */
@@ -78,31 +80,6 @@ function toRecords(rrsets: readonly RRset[], ttl: number): ValidatedRecord[] {
     }
   }
   return out;
-}
-
-export class ValidationInputError extends Error {
-  override name = 'ValidationInputError';
-}
-
-/** Parses a name given as text or labels. */
-export function toName(name: string | Name): Name {
-  if (typeof name !== 'string') return name;
-  try {
-    return nameFromInput(name);
-  } catch (e) {
-    throw new ValidationInputError(`invalid domain name ${JSON.stringify(name)}: ${(e as Error).message}`);
-  }
-}
-
-/** Parses a type given as a mnemonic, TYPEnnn or a number. */
-export function toType(type: string | number): number {
-  if (typeof type === 'number') {
-    if (Number.isInteger(type) && type >= 0 && type <= 0xffff) return type;
-    throw new ValidationInputError(`invalid RR type ${type}`);
-  }
-  const t = typeFromText(type);
-  if (t === undefined) throw new ValidationInputError(`unknown RR type ${JSON.stringify(type)}`);
-  return t;
 }
 
 export class Validator {
@@ -172,6 +149,9 @@ export class Validator {
     const deadlineMs = opts.deadlineMs ?? this.deadlineMs;
     if (!(deadlineMs > 0)) throw new ValidationInputError(`deadlineMs must be a positive number, not ${deadlineMs}`);
     if (opts.signal?.aborted) throw opts.signal.reason;
+    // Runtimes without require (browsers) load the pure crypto backend asynchronously, once (crypto/_noble.ts).
+    const cryptoReady = pureCryptoReady();
+    if (cryptoReady !== undefined) await cryptoReady;
     const now = this.clock();
     const key = `${nameKey(qname)}|${qtype}`;
     const hit = this.results.get(key);

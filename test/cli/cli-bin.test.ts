@@ -17,6 +17,7 @@ import { type UnboundFixture, startUnbound } from '../resolver/unbound-fixture.j
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const RUN_TIMEOUT_MS = 20_000;
+/** tsc alone; on a busy 2-core machine (other test files build too: test/package) it can take well over 20 s. */
 
 let pkg: string;
 let bin: string;

@@ -9,8 +9,8 @@
  * - a positive answer is synthesised from a kept wildcard RRset when the kept
  *   records prove the name absent and the wildcard's owner its closest
  *   encloser (RFC 8198 §5.3, RFC 4035 §5.3.4);
- * - `isNotCut` tells the chain walk that a name is proven no zone cut, so it
- *   need not ask for DS and DNSKEY there.
+ * - `isAbsent` tells the chain walk that a name does not exist, so neither it
+ *   nor anything below it is a zone cut: no DS and DNSKEY queries there.
  *
  * NSEC3, as far as RFC 8198 allows: records with the Opt-Out flag are never
  * kept (an Opt-Out span may hide unsigned delegations, RFC 5155 §6, so no
@@ -33,7 +33,8 @@ import { type Name, ancestorWithLabels, compareNames, isStrictSubdomain, isSubdo
 import { RRType } from '../wire/rrtype.js';
 import { base32hexDecode } from '../wire/base32hex.js';
 import { nsec3Hash } from '../crypto/index.js';
-import { type DenialInput, type DenialRecord, proveNodata, proveNoDs, proveNxdomain, proveWildcardAnswer } from '../dnssec/denial.js';
+import { type DenialInput, type DenialRecord, proveNodata, proveNxdomain, proveWildcardAnswer } from '../dnssec/denial.js';
+import { provesNameAbsent } from '../dnssec/absence.js';
 import { NSEC3_FLAG_OPT_OUT, readNsec3 } from '../dnssec/records.js';
 import type { RRset } from '../dnssec/rrsig.js';
 import { MAX_NSEC3_ITERATIONS, MAX_RESULT_TTL } from '../dnssec/limits.js';
@@ -267,18 +268,14 @@ export class AggressiveCache {
   }
 
   /**
-   * True when kept records of the zone above `name` prove it is no zone cut:
-   * it exists without NS, is an empty non-terminal, or does not exist at all
-   * (RFC 4035 §5.2 / RFC 6840 §4.1 rules, applied by proveNoDs and
-   * proveNxdomain). False whenever they prove nothing.
+   * True when kept records of the zone above `name` prove that no such name
+   * exists (dnssec/absence.ts): then neither it nor anything below it is a
+   * zone cut. False whenever they prove nothing.
    */
-  isNotCut(name: Name, now: number): boolean {
+  isAbsent(name: Name, now: number): boolean {
     const z = this.zoneOf(name, true);
     if (!z || !isStrictSubdomain(name, z.zone)) return false;
     const sel = this.select(z, name, now);
-    if (!sel) return false;
-    const noDs = proveNoDs(name, sel.input);
-    if (noDs.result === 'proven' && noDs.noDelegation) return true;
-    return proveNxdomain(name, sel.input).result === 'proven';
+    return sel !== undefined && provesNameAbsent(name, sel.input);
   }
 }

@@ -30,6 +30,9 @@ import { traceChecks, checkRcode } from './key-chain.js';
 import { reason, rrsetFailureReason, rrsetLabel, sortReasons } from './reasons.js';
 import { denialInputFrom, proveNodata, proveNxdomain, proveWildcardAnswer } from './denial-input.js';
 import type { ChainStep } from './result.js';
+import type { AggressiveCache } from './aggressive-cache.js';
+import type { DenialInput } from '../dnssec/denial.js';
+import { provesNameAbsent } from '../dnssec/absence.js';
 
 /** The verdict on one link of the answer. */
 export interface Link {
@@ -59,6 +62,8 @@ export class AnswerValidator {
     private readonly keys: KeyChain,
     private readonly ctx: QuestionContext,
     private readonly prefetch: boolean,
+    /** Where validated denials and wildcard RRsets are kept for later questions (RFC 8198); none when off. */
+    private readonly aggressive?: AggressiveCache,
   ) {}
 
   private vctx() {
@@ -111,8 +116,11 @@ export class AnswerValidator {
     return anchor !== undefined && !isSubdomain(signer, anchor.zone);
   }
 
-  /** The secure key entry of `signer`, or a link that says why there is none. */
-  private async signerEntry(signer: Name, what: string, about: Name): Promise<Extract<KeyEntry, { kind: 'secure' }> | Link> {
+  /**
+   * The secure key entry of the zone `signer`, or a link that says why there
+   * is none; that it is THE zone of the name is cutCheck()'s to say.
+   */
+  private async signerZoneEntry(signer: Name, what: string): Promise<Extract<KeyEntry, { kind: 'secure' }> | Link> {
     const entry = await this.keys.entryFor(signer, this.ctx, this.prefetch);
     if (entry.kind === 'insecure') return { status: 'insecure', reasons: entry.reasons, ttl: this.entryTtl(entry), rrsets: [] };
     if (entry.kind === 'bogus') return { status: 'bogus', reasons: entry.reasons, ttl: 0, rrsets: [] };
@@ -124,24 +132,40 @@ export class AnswerValidator {
         rrsets: [],
       };
     }
-    // RFC 4035 §5.3.1: the signer must be THE zone holding the name, not a
-    // zone above a cut (a parent's old signatures replayed below a delegation).
-    const cut = await this.keys.cutBetween(signer, about, this.ctx, 0);
-    if (cut) {
-      // The name lives in another zone: judge it by that zone, as if the
-      // signatures were absent (insecure below a proven unsigned cut, else bogus).
-      return this.unsignedVerdictAt(
-        about,
-        what,
-        reason(EDE.DNSSEC_BOGUS, `${what} is signed by ${nameToText(signer)}, but ${nameToText(cut)} is a zone cut between them (RFC 4035 §5.3.1)`, cut),
-      );
-    }
     return entry;
+  }
+
+  /**
+   * RFC 4035 §5.3.1: the signer must be THE zone holding the name, not a
+   * zone above a cut (a parent's old signatures replayed below a delegation).
+   * A link when a cut lies between them, else undefined. With `input`, the
+   * signer's verified records of a denial or wildcard proof that held: the
+   * names they prove absent are no cuts and need no DS query (RFC 6840 §4.1:
+   * an ancestor delegation's NSEC proves nothing below it). Names they show
+   * to exist are still checked: a replayed record from before a delegation
+   * shows just that.
+   */
+  private async cutCheck(signer: Name, what: string, about: Name, input?: DenialInput): Promise<Link | undefined> {
+    const cut = await this.keys.cutBetween(signer, about, this.ctx, 0, input ? (c) => provesNameAbsent(c, input) : undefined);
+    if (!cut) return undefined;
+    // The name lives in another zone: judge it by that zone, as if the
+    // signatures were absent (insecure below a proven unsigned cut, else bogus).
+    return this.unsignedVerdictAt(
+      about,
+      what,
+      reason(EDE.DNSSEC_BOGUS, `${what} is signed by ${nameToText(signer)}, but ${nameToText(cut)} is a zone cut between them (RFC 4035 §5.3.1)`, cut),
+    );
   }
 
   /** Seconds a key entry still holds (insecure proofs expire too). */
   private entryTtl(entry: KeyEntry): number {
     return Math.max(0, Math.min(entry.expires, this.ctx.now + MAX_RESULT_TTL) - this.ctx.now);
+  }
+
+  /** The denial records of the response, verified with the signer's keys, and the wildcard answer proof over them. */
+  private wildcardProof(rrset: RRset, labels: number, sets: ResponseRRsets, entry: Extract<KeyEntry, { kind: 'secure' }>) {
+    const d = denialInputFrom(sets.authority, entry, this.vctx());
+    return { d, outcome: proveWildcardAnswer(rrset.name, labels, d.input) };
   }
 
   /** RFC 4035 §5.3: one RRset of the answer, including wildcard expansion (§5.3.4). */
@@ -169,12 +193,22 @@ export class AnswerValidator {
   }
 
   private async positiveBySigner(rrset: RRset, sets: ResponseRRsets, kind: ChainStep['kind'], signer: Name, what: string): Promise<Link> {
-    const entry = await this.signerEntry(signer, what, AnswerValidator.zoneLookupName(rrset.name, rrset.type));
-    if (!('kind' in entry)) {
-      this.ctx.addStep({ kind, zone: nameToText(signer), signatures: [], status: entry.status, note: what });
-      return { ...entry, ttl: entry.status === 'insecure' ? Math.min(rrset.ttl, entry.ttl) : 0, rrsets: [rrset] };
-    }
+    const about = AnswerValidator.zoneLookupName(rrset.name, rrset.type);
+    const notSecure = (link: Link): Link => {
+      this.ctx.addStep({ kind, zone: nameToText(signer), signatures: [], status: link.status, note: what });
+      return { ...link, ttl: link.status === 'insecure' ? Math.min(rrset.ttl, link.ttl) : 0, rrsets: [rrset] };
+    };
+    const entry = await this.signerZoneEntry(signer, what);
+    if (!('kind' in entry)) return notSecure(entry);
     const check = verifyRrset(rrset, entry.dnskeys, this.vctx(), MAX_RRSIGS_PER_RRSET);
+    // A wildcard expansion: the proof that the name itself does not exist
+    // (RFC 4035 §5.3.4) also shows it lies in the signer's zone.
+    const wildcard = check.ok && check.sig.labels < rrsigLabelCount(rrset.name) ? this.wildcardProof(rrset, check.sig.labels, sets, entry) : undefined;
+    {
+      const proven = wildcard && (wildcard.outcome.result === 'proven' || wildcard.outcome.result === 'no-cut');
+      const cut = await this.cutCheck(signer, what, about, proven ? wildcard.d.input : undefined);
+      if (cut) return notSecure(cut);
+    }
     const signatures = traceChecks(rrset, check);
     if (!check.ok) {
       this.ctx.addStep({ kind, zone: nameToText(entry.zone), signatures, status: 'bogus', note: what });
@@ -182,14 +216,15 @@ export class AnswerValidator {
     }
     // The answer lives no longer than the keys that vouch for it.
     let ttl = Math.min(cappedTtl(rrset.ttl, check.sig, this.ctx.now), Math.max(0, entry.expires - this.ctx.now));
-    if (check.sig.labels < rrsigLabelCount(rrset.name)) {
-      // A wildcard expansion: prove that the name itself does not exist.
-      const d = denialInputFrom(sets.authority, entry, this.vctx());
-      const outcome = proveWildcardAnswer(rrset.name, check.sig.labels, d.input);
+    if (wildcard) {
+      const { d, outcome } = wildcard;
       signatures.push(...d.signatures);
       if (outcome.result === 'proven' || outcome.result === 'no-cut') {
         this.ctx.addStep({ kind: 'wildcard', zone: nameToText(entry.zone), signatures, status: 'secure', note: `${what} from a wildcard: ${outcome.detail}` });
         ttl = Math.min(ttl, d.ttl);
+        // RFC 8198 §5.3: the proof and the wildcard RRset answer later names too.
+        this.aggressive?.addDenial(d.input, ttl, this.ctx.now);
+        this.aggressive?.addWildcard(entry.zone, rrset, check.sig.labels, ttl, this.ctx.now);
       } else if (outcome.result === 'insecure') {
         this.ctx.addStep({ kind: 'wildcard', zone: nameToText(entry.zone), signatures, status: 'insecure', note: outcome.detail });
         return { status: 'insecure', reasons: [reason(outcome.ede ?? EDE.OTHER, `wildcard answer ${what}: ${outcome.detail}`, entry.zone)], ttl, rrsets: [rrset] };
@@ -246,7 +281,16 @@ export class AnswerValidator {
       const soa = findSoa(sets);
       return { ...link, ttl: link.status === 'insecure' && soa ? Math.min(negativeTtl(soa), link.ttl) : 0 };
     }
-    const entry = await this.signerEntry(signer, what, AnswerValidator.zoneLookupName(name, qtype));
+    const about = AnswerValidator.zoneLookupName(name, qtype);
+    let entry = await this.signerZoneEntry(signer, what);
+    // The records verified with the signer's keys; when the proof over them
+    // holds, the names it proves absent need no zone-cut query (cutCheck).
+    const d = 'kind' in entry ? denialInputFrom(sets.authority, entry, this.vctx()) : undefined;
+    const early = d?.hadRecords ? (nx ? proveNxdomain(name, d.input) : proveNodata(name, qtype, d.input)) : undefined;
+    if ('kind' in entry) {
+      const proven = early && (early.result === 'proven' || early.result === 'no-cut');
+      entry = (await this.cutCheck(signer, what, about, proven ? d?.input : undefined)) ?? entry;
+    }
     if (!('kind' in entry) && this.aboveAnchor(signer, AnswerValidator.zoneLookupName(name, qtype))) {
       // A denial from above an island of trust counts only when secure.
       const link = await this.unsignedVerdict(name, qtype, what, reason(EDE.RRSIGS_MISSING, 'RRSIGs missing on the denial of existence'));
@@ -258,23 +302,28 @@ export class AnswerValidator {
       const soa = findSoa(sets);
       return { ...entry, ttl: entry.status === 'insecure' && soa ? Math.min(negativeTtl(soa), entry.ttl) : 0 };
     }
-    const d = denialInputFrom(sets.authority, entry, this.vctx());
+    // A secure entry here is the signer's own (a cut would have made it a link): d and early are over its keys.
+    if (!d) throw new Error('internal: denial records not verified');
     const signatures = [...d.signatures];
     let ttl = Math.min(d.ttl, Math.max(0, entry.expires - this.ctx.now));
     const soa = findSoa(sets);
+    let soaOk = !soa;
     if (soa) {
       const check = verifyRrset(soa, entry.dnskeys, this.vctx(), MAX_RRSIGS_PER_RRSET);
       signatures.push(...traceChecks(soa, check));
       if (check.ok) ttl = Math.min(ttl, cappedTtl(negativeTtl(soa), check.sig, this.ctx.now));
+      soaOk = check.ok;
     }
-    if (!d.hadRecords) {
+    if (!d.hadRecords || !early) {
       this.ctx.addStep({ kind: 'denial', zone: nameToText(entry.zone), signatures, status: 'bogus', note: `${what}: no NSEC or NSEC3` });
       return { status: 'bogus', reasons: [reason(EDE.NSEC_MISSING, `${what} without NSEC or NSEC3 records`, entry.zone)], ttl: 0, rrsets: [] };
     }
-    const outcome = nx ? proveNxdomain(name, d.input) : proveNodata(name, qtype, d.input);
+    const outcome = early;
     if (outcome.result === 'proven' || outcome.result === 'no-cut') {
       this.ctx.addStep({ kind: 'denial', zone: nameToText(entry.zone), signatures, status: 'secure', note: `${what}: ${outcome.detail}` });
-      this.keys.markNotCuts(AnswerValidator.zoneLookupName(name, qtype), entry.zone, this.ctx.now + ttl);
+      this.keys.markNotCuts(about, entry.zone, this.ctx.now + ttl);
+      // RFC 8198: kept for later names, for min(NSEC TTL, SOA TTL, SOA MINIMUM) (RFC 9077 §3), only with a verified SOA.
+      if (soaOk) this.aggressive?.addDenial(d.input, ttl, this.ctx.now);
       return { status: 'secure', reasons: [], ttl, rrsets: [] };
     }
     if (outcome.result === 'insecure') {
@@ -288,7 +337,7 @@ export class AnswerValidator {
       return { status: 'insecure', reasons: [reason(outcome.ede ?? EDE.OTHER, `${what}: ${outcome.detail}`, entry.zone)], ttl, rrsets: [] };
     }
     // The proof failed: bogus. (A name below a proven unsigned cut never gets
-    // here: signerEntry() finds the cut and judges the name by its own zone.)
+    // here: cutCheck() finds the cut and judges the name by its own zone.)
     // EDE 12 is for a missing NSEC; records that are there but prove nothing are plain bogus (RFC 8914 §4.7, §4.13).
     const ede = outcome.ede === EDE.NSEC_MISSING && (d.input.nsec.length > 0 || d.input.nsec3.length > 0) ? EDE.DNSSEC_BOGUS : outcome.ede;
     this.ctx.addStep({ kind: 'denial', zone: nameToText(entry.zone), signatures, status: 'bogus', note: outcome.text });

@@ -19,6 +19,8 @@ import { AnswerValidator, type AnswerOutcome } from './answer.js';
 import type { ChainStep, ValidatedRecord, ValidationResult } from './result.js';
 import { reason } from './reasons.js';
 import { MAX_RESULT_TTL } from '../dnssec/limits.js';
+import { AggressiveCache } from './aggressive-cache.js';
+import { answerFromCache } from './aggressive-answer.js';
 import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
 
 export interface ValidatorOptions {
@@ -43,6 +45,14 @@ export interface ValidatorOptions {
    * turns the result cache off.
    */
   readonly resultCacheSize?: number;
+  /**
+   * Aggressive use of validated NSEC/NSEC3 records (RFC 8198): NXDOMAIN,
+   * NODATA and wildcard answers synthesised from records an earlier answer
+   * proved, and zone cuts ruled out without a DS query. Default true.
+   */
+  readonly aggressiveNsec?: boolean;
+  /** Records and wildcard RRsets kept for aggressiveNsec (oldest out first). Default 10000. */
+  readonly aggressiveCacheSize?: number;
 }
 
 function systemClock(): number {
@@ -103,6 +113,7 @@ export class Validator {
   private readonly resultCacheSize: number;
   private readonly results = new Map<string, CachedResult>();
   private readonly inFlight = new Map<string, Promise<CachedResult>>();
+  private readonly aggressive: AggressiveCache | undefined;
 
   constructor(opts: ValidatorOptions) {
     this.source = opts.source;
@@ -112,12 +123,14 @@ export class Validator {
     this.anchors = opts.trustAnchors;
     this.keyCacheSize = opts.keyCacheSize ?? 10_000;
     this.resultCacheSize = opts.resultCacheSize ?? 1000;
+    this.aggressive = opts.aggressiveNsec === false ? undefined : new AggressiveCache(opts.aggressiveCacheSize ?? 10_000);
   }
 
   private chain(now: number): KeyChain {
     if (!this.keyChain) {
       this.anchors ??= loadTrustAnchorFile(DEFAULT_ROOT_ANCHORS_PATH, now);
-      this.keyChain = new KeyChain(this.anchors, this.keyCacheSize);
+      const aggressive = this.aggressive;
+      this.keyChain = new KeyChain(this.anchors, this.keyCacheSize, aggressive ? (name, at) => aggressive.isAbsent(name, at) : undefined);
     }
     return this.keyChain;
   }
@@ -125,6 +138,7 @@ export class Validator {
   /** Forgets every validated key and result (the next question walks the chain again). */
   clearCache(): void {
     this.keyChain?.clear();
+    this.aggressive?.clear();
     this.results.clear();
   }
 
@@ -178,7 +192,15 @@ export class Validator {
   private async compute(qname: Name, qtype: number, now: number): Promise<CachedResult> {
     const ctx = new QuestionContext(this.source, now, this.crypto);
     const keys = this.chain(now);
-    const answer = new AnswerValidator(keys, ctx, this.prefetch);
+    const answer = new AnswerValidator(keys, ctx, this.prefetch, this.aggressive);
+    if (this.aggressive) {
+      // RFC 8198: what validated records already held prove needs no query.
+      const synthesised = await answerFromCache(this.aggressive, keys, ctx, qname, qtype).catch((e: unknown) => {
+        if (e instanceof QueryBudgetError) return undefined;
+        throw e;
+      });
+      if (synthesised) return { outcome: synthesised, chain: ctx.trace, expires: now + synthesised.ttl };
+    }
     if (this.prefetch) {
       // The answer's query goes first; the DS/DNSKEY sets the walk will need
       // go out alongside it (one round trip for a cold chain, not one per zone).

@@ -171,18 +171,29 @@ describe('RFC 8198 §5.2: NSEC3, as far as it allows', () => {
   });
 });
 
-describe('zone cuts (RFC 4035 §5.2): what the kept records prove is no cut', () => {
-  it('existing names without NS, empty non-terminals and absent names are no cuts; delegations and unknown names are', () => {
+describe('zone cuts (RFC 4035 §5.2): only names the kept records prove absent are ruled out without a DS query', () => {
+  it('absent names are; existing names, empty non-terminals, delegations and names below them are not', () => {
     const c = nsecCache();
-    expect(c.isNotCut(n('ai.example.'), NOW)).toBe(true);
-    expect(c.isNotCut(n('w.example.'), NOW)).toBe(true);
-    expect(c.isNotCut(n('y.w.example.'), NOW)).toBe(true);
-    expect(c.isNotCut(n('mz.example.'), NOW)).toBe(true);
-    expect(c.isNotCut(n('a.example.'), NOW)).toBe(false);
-    expect(c.isNotCut(n('b.example.'), NOW)).toBe(false);
-    expect(c.isNotCut(n('x.b.example.'), NOW)).toBe(false);
-    expect(c.isNotCut(EXAMPLE, NOW)).toBe(false);
-    expect(c.isNotCut(n('mz.example.'), NOW + TTL)).toBe(false);
-    expect(new AggressiveCache().isNotCut(n('ai.example.'), NOW)).toBe(false);
+    expect(c.isAbsent(n('mz.example.'), NOW)).toBe(true);
+    expect(c.isAbsent(n('a.mz.example.'), NOW)).toBe(true);
+    // Existing without NS: a replayed NSEC from before a delegation would say the same, so a DS query decides.
+    expect(c.isAbsent(n('ai.example.'), NOW)).toBe(false);
+    expect(c.isAbsent(n('w.example.'), NOW)).toBe(false);
+    expect(c.isAbsent(n('y.w.example.'), NOW)).toBe(false);
+    expect(c.isAbsent(n('a.example.'), NOW)).toBe(false);
+    expect(c.isAbsent(n('b.example.'), NOW)).toBe(false);
+    // RFC 6840 §4.1: the delegation NSEC at b.example proves nothing below it.
+    expect(c.isAbsent(n('x.b.example.'), NOW)).toBe(false);
+    expect(c.isAbsent(EXAMPLE, NOW)).toBe(false);
+    expect(c.isAbsent(n('mz.example.'), NOW + TTL)).toBe(false);
+    expect(new AggressiveCache().isAbsent(n('mz.example.'), NOW)).toBe(false);
+  });
+
+  it('NSEC3: a covering record without Opt-Out proves absence (RFC 5155 §7.1: every existing name has its own NSEC3)', () => {
+    const c = new AggressiveCache();
+    c.addDenial({ zone: EXAMPLE, nsec: [], nsec3: noOptOut(nsec3Zone()) }, TTL, NOW);
+    expect(c.isAbsent(n('nope.example.'), NOW)).toBe(true);
+    expect(c.isAbsent(n('ns1.example.'), NOW)).toBe(false);
+    expect(c.isAbsent(n('w.example.'), NOW)).toBe(false);
   });
 });

@@ -8,9 +8,9 @@
  */
 import { type Name, isSubdomain, nameEquals, nameToText } from '../wire/name.js';
 import { Rcode } from '../wire/rrtype.js';
-import { MAX_RESULT_TTL } from '../dnssec/limits.js';
+import { MAX_RESULT_TTL } from '../dnssec/ttl.js';
 import type { AggressiveCache } from './aggressive-cache.js';
-import type { AnswerOutcome } from './answer.js';
+import type { AnswerOutcome } from './outcome.js';
 import type { QuestionContext } from './context.js';
 import type { KeyChain } from './key-chain.js';
 import { rrsetLabel } from './reasons.js';

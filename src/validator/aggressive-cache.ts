@@ -36,8 +36,9 @@ import { nsec3Hash } from '../crypto/index.js';
 import { type DenialInput, type DenialRecord, proveNodata, proveNxdomain, proveWildcardAnswer } from '../dnssec/denial.js';
 import { provesNameAbsent } from '../dnssec/absence.js';
 import { NSEC3_FLAG_OPT_OUT, readNsec3 } from '../dnssec/records.js';
-import type { RRset } from '../dnssec/rrsig.js';
-import { MAX_NSEC3_ITERATIONS, MAX_RESULT_TTL } from '../dnssec/limits.js';
+import { type RRset, isWildcardExpansion } from '../dnssec/rrsig.js';
+import { MAX_NSEC3_ITERATIONS } from '../dnssec/limits.js';
+import { MAX_RESULT_TTL } from '../dnssec/ttl.js';
 
 /**
  * Labels below the zone apex for which a question is answered from the cache.
@@ -177,7 +178,7 @@ export class AggressiveCache {
    */
   addWildcard(zone: Name, expanded: RRset, rrsigLabels: number, ttl: number, now: number): void {
     const life = Math.min(ttl, MAX_RESULT_TTL);
-    if (!(life > 0) || rrsigLabels >= rrsigLabelCount(expanded.name) || rrsigLabels < zone.length || !isSubdomain(expanded.name, zone)) return;
+    if (!(life > 0) || !isWildcardExpansion(expanded.name, rrsigLabels) || rrsigLabels < zone.length || !isSubdomain(expanded.name, zone)) return;
     const owner: Name = ['*', ...ancestorWithLabels(expanded.name, rrsigLabels)];
     const rrset: RRset = {
       ...expanded,

@@ -12,16 +12,16 @@ import { rdataToText, rrToText } from '../wire/presentation.js';
 import type { CryptoOptions } from '../crypto/index.js';
 import { type TrustAnchor, loadTrustAnchorFile, DEFAULT_ROOT_ANCHORS_PATH } from '../dnssec/anchors.js';
 import type { RRset } from '../dnssec/rrsig.js';
-import { EDE } from '../types.js';
-import { QuestionContext, QueryBudgetError, type ResponseSource } from './context.js';
+import type { ResponseSource } from '../types.js';
+import { QuestionContext, QueryBudgetError } from './context.js';
 import { KeyChain } from './key-chain.js';
 import { AnswerValidator, type AnswerOutcome } from './answer.js';
 import type { ChainStep, ValidatedRecord, ValidationResult } from './result.js';
-import { reason } from './reasons.js';
-import { MAX_RESULT_TTL } from '../dnssec/limits.js';
+import { because } from './reasons.js';
+import { MAX_RESULT_TTL } from '../dnssec/ttl.js';
+import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
 import { AggressiveCache } from './aggressive-cache.js';
 import { answerFromCache } from './aggressive-answer.js';
-import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
 
 export interface ValidatorOptions {
   /** Where responses come from (transport, fixture replay, test). */
@@ -48,7 +48,7 @@ export interface ValidatorOptions {
   /**
    * Aggressive use of validated NSEC/NSEC3 records (RFC 8198): NXDOMAIN,
    * NODATA and wildcard answers synthesised from records an earlier answer
-   * proved, and zone cuts ruled out without a DS query. Default true.
+   * proved, and no DS query at names they prove absent. Default true.
    */
   readonly aggressiveNsec?: boolean;
   /** Records and wildcard RRsets kept for aggressiveNsec (oldest out first). Default 10000. */
@@ -216,7 +216,7 @@ export class Validator {
       if (e instanceof QueryBudgetError) {
         const outcome: AnswerOutcome = {
           status: 'bogus',
-          reasons: [reason(EDE.DNSSEC_BOGUS, `${e.message} (denial-of-service limit)`)],
+          reasons: [because({ kind: 'budget', detail: e.message })],
           ttl: 0,
           rcode: Rcode.SERVFAIL,
           rrsets: [],

@@ -33,7 +33,9 @@ export async function answerFromCache(
   // RFC 4035 §5.3.1: the zone must be THE zone of the name. Names the held
   // records prove absent need no query; names they show to exist are checked
   // (a DS query, then kept in the key cache), as for an answer from upstream.
-  if (await keys.cutBetween(s.zone, qname, ctx, 0)) return undefined;
+  // (An NXDOMAIN or a wildcard expansion has just proven qname itself absent.)
+  const absent = s.kind === 'nodata' ? undefined : (c: Name) => nameEquals(c, qname);
+  if (await keys.cutBetween(s.zone, qname, ctx, 0, absent)) return undefined;
   const ttl = Math.max(0, Math.min(s.ttl, entry.expires - ctx.now, MAX_RESULT_TTL));
   if (ttl === 0) return undefined;
   const what = s.kind === 'wildcard' ? rrsetLabel(qname, qtype) : `${s.kind === 'nxdomain' ? 'NXDOMAIN' : 'NODATA'} for ${rrsetLabel(qname, qtype)}`;

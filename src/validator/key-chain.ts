@@ -140,7 +140,7 @@ export class KeyChain {
     const last = Math.min(lower.length, upper.length + MAX_CUT_CHECK_LABELS);
     for (let n = upper.length + 1; n <= last; n++) {
       const c = ancestorWithLabels(lower, n);
-      if (absent?.(c) || this.provenAbsent(c, ctx.now)) return undefined;
+      if (absent?.(c) || (!this.cache.has(c, ctx.now) && this.provenAbsent(c, ctx.now))) return undefined;
       const e = await this.entryFor(c, ctx, false, depth + 1);
       const proven = e.kind === 'secure' || (e.kind === 'insecure' && e.cutProven !== false);
       if (proven && isStrictSubdomain(e.zone, upper) && isSubdomain(c, e.zone)) return e.zone;

@@ -4,6 +4,7 @@
  */
 export type { Status, Reason, ReasonKind, ResponseSource } from './types.js';
 export { EDE, UpstreamError } from './types.js';
+export { ConfigError } from './errors.js';
 
 export { Validator, createValidator, ValidationInputError, type ValidatorOptions } from './validator/validator.js';
 export type { ValidationResult, ValidatedRecord, ChainStep, TraceDs, TraceKey, TraceSignature } from './validator/result.js';
@@ -42,3 +43,22 @@ export {
   type NetworkSourceOptions,
 } from './resolver/network-source.js';
 export { ResponseCache, createResponseCache, cacheableTtl, type ResponseCacheOptions } from './resolver/cache.js';
+
+export { checkMail, type CheckMailOptions } from './mail/check-mail.js';
+export { decideHost, type HostFacts, type DaneDecision, type TlsaCandidate } from './mail/dane.js';
+export { judgeTlsa } from './mail/tlsa-usable.js';
+export type {
+  MailReport,
+  MailStatus,
+  MxReport,
+  HostReport,
+  DaneVerdict,
+  TlsaJudged,
+  Lookup,
+  LookupStatus,
+  SpfReport,
+  DmarcReport,
+  MtaStsReport,
+  TlsRptReport,
+  DkimReport,
+} from './mail/types.js';

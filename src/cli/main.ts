@@ -4,15 +4,18 @@
  * to its exit status; it never throws and never prints a stack trace. The
  * bin (this file run directly) only wires it to the process.
  *
- *   0 secure, 1 insecure, 2 bogus, 3 no answer, 64 usage error, 70 internal error
+ *   0 secure, 1 insecure, 2 bogus, 3 no answer, 64 usage error, 70 internal error,
+ *   74 I/O error (stdout or the capture file cannot be written)
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { type Command, UsageError, USAGE, parseCommandLine } from './args.js';
 import { runDemo } from './demo.js';
 import { runValidate } from './validate.js';
+import { runMailCommand } from './mail.js';
 import { packageVersion } from './package-info.js';
-import { type CliIo, EXIT, errorLine } from './io.js';
+import { type CliIo, EXIT, IoError, errorLine } from './io.js';
+import { UpstreamError } from '../types.js';
 
 export { type CliIo, EXIT, errorLine, useColor } from './io.js';
 
@@ -34,11 +37,22 @@ async function run(command: Command, io: CliIo): Promise<number> {
 /** Runs the command line `argv` (without node and the script). Resolves to the exit status. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
+    // `mail` parses its own options (src/cli/mail-args.ts).
+    if (argv[0] === 'mail') return await runMailCommand(argv.slice(1), io);
     return await run(parseCommandLine(argv), io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`dnssec-stub: ${errorLine(e)}\n`);
       return EXIT.USAGE;
+    }
+    if (e instanceof IoError) {
+      io.stderr.write(`dnssec-stub: ${errorLine(e)}\n`);
+      return EXIT.IO;
+    }
+    if (e instanceof UpstreamError) {
+      // No resolver to ask at all (e.g. an unreadable resolv.conf) before any question.
+      io.stderr.write(`dnssec-stub: no answer: ${errorLine(e)}\n`);
+      return EXIT.NO_ANSWER;
     }
     io.stderr.write(`dnssec-stub: internal error: ${errorLine(e)}\n`);
     return EXIT.INTERNAL;
@@ -65,10 +79,10 @@ if (isEntryPoint()) {
   };
   process.on('unhandledRejection', fatal);
   process.on('uncaughtException', fatal);
-  // `dnssec-stub ... | head`: a closed pipe is not an error worth a trace.
+  // A full disk (ENOSPC), a closed pipe (EPIPE, `| head`): an I/O error, exit 74, one line, no trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    fatal(e);
+    process.stderr.write(`dnssec-stub: cannot write to standard output: ${e.code ?? errorLine(e)}\n`);
+    process.exit(EXIT.IO);
   });
   const io: CliIo = { stdout: process.stdout, stderr: process.stderr, isTTY: process.stdout.isTTY === true, env: process.env };
   void main(process.argv.slice(2), io).then((code) => {

@@ -26,6 +26,7 @@ import { PresentationError, parseZoneTextWithLines, rdataFromText } from '../wir
 import { RRClass, RRType } from '../wire/rrtype.js';
 import { keyTag, readDnskey } from './records.js';
 import { isRevoked, isZoneKey } from './keys.js';
+import { checkReaderArgs, checkString } from './anchor-args.js';
 
 export interface TrustAnchor {
   readonly zone: Name;
@@ -114,7 +115,8 @@ function parseDateTime(s: string): number | undefined {
  * digest's key tag and (for a digest type we implement) hash to its digest;
  * the anchor itself is the DS (DNSKEYs are not added).
  */
-export function parseRootAnchorsXml(text: string, fileName: string, nowUnixSeconds: number): TrustAnchor[] {
+export function parseRootAnchorsXml(text: string, fileName: string, now?: number): TrustAnchor[] {
+  const nowUnixSeconds = checkReaderArgs('parseRootAnchorsXml', 'the XML text', text, now);
   // Blank out comments and processing instructions, keeping offsets (and so line numbers).
   const clean = text.replace(/<!--[\s\S]*?-->|<\?[\s\S]*?\?>/g, (s) => s.replace(/[^\n]/g, ' '));
   const fail = (detail: string, offset?: number): never => {
@@ -239,6 +241,7 @@ function groupAnchors(rrs: readonly { rr: RR; line: number }[], fileName: string
  * or BIND trust-anchors / managed-keys / trusted-keys clauses.
  */
 export function parseAnchorText(text: string, fileName: string): TrustAnchor[] {
+  checkString(text, 'the text', 'parseAnchorText');
   if (BIND_CLAUSE_RE.test(stripBindComments(text))) return parseBindAnchors(text, fileName);
   let rrs: { rr: RR; line: number }[];
   try {
@@ -360,8 +363,13 @@ function bindEntry(entry: readonly BindToken[], clause: string, fileName: string
 
 // ----------------------------------------------------------------------- files
 
-/** Reads a trust anchor file (XML, BIND clauses or presentation records, detected from the content). */
-export function loadTrustAnchorFile(path: string, nowUnixSeconds: number): TrustAnchor[] {
+/**
+ * Reads a trust anchor file (XML, BIND clauses or presentation records,
+ * detected from the content). `now` (unix seconds, default: the current
+ * time) selects the XML KeyDigests valid at that time.
+ */
+export function loadTrustAnchorFile(path: string, now?: number): TrustAnchor[] {
+  const nowUnixSeconds = checkReaderArgs('loadTrustAnchorFile', 'path', path, now);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

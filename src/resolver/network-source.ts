@@ -7,6 +7,7 @@
  * Queries go out with DO=1 and CD=1 (RFC 4035 §3.2.2, the transports' query
  * encoder): the upstream passes everything it has and we validate.
  */
+import { ConfigError, describeValue } from '../errors.js';
 import type { CaptureRecorder } from '../fixtures/fixture.js';
 import type { Message } from '../wire/message.js';
 import { extendedErrors } from '../wire/message.js';
@@ -57,7 +58,9 @@ export class NetworkSource implements ResponseSource {
   private readonly inflight = new Map<string, Promise<Message>>();
   private closed = false;
 
+  /** Throws ConfigError for bad options (which option, and why). */
   constructor(opts: NetworkSourceOptions) {
+    if (typeof opts !== 'object' || opts === null) throw new ConfigError(`createNetworkSource needs an options object ({ servers: [{ host, port }] } or { servers: 'system' }), not ${describeValue(opts)}`);
     const { cache, capture, clock, transport, ...upstream } = opts;
     if (cache instanceof ResponseCache) this.cache = cache;
     else if (cache === false) this.cache = undefined;
@@ -70,7 +73,10 @@ export class NetworkSource implements ResponseSource {
       try {
         this.transport = createUpstream(upstream);
       } catch (e) {
-        // Bad options (not an IP literal, no servers, bad timeout): say so in one line.
+        // Bad options (not an IP literal, no servers, bad timeout) are the caller's to fix: ConfigError, not UpstreamError.
+        if (e instanceof ConfigError) throw e;
+        if (e instanceof TransportError && e.kind === 'config') throw new ConfigError(oneLine(e.message), { cause: e });
+        // Anything else (resolv.conf unreadable for 'system'): no upstream to ask.
         throw new UpstreamError(oneLine(e instanceof Error ? e.message : String(e)), e);
       }
       this.ownsTransport = true;

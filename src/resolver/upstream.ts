@@ -13,6 +13,7 @@ import { isIP } from 'node:net';
 import { nameKey } from '../wire/name.js';
 import { Rcode } from '../wire/rrtype.js';
 import { HttpsTransport, DEFAULT_DOH_PATH } from './https.js';
+import { checkUpstreamOptions } from './options-check.js';
 import { type TextLoader, loadResolvConf, readTextFile } from './resolv-conf.js';
 import { TcpTransport } from './tcp.js';
 import { DEFAULT_DOT_PORT, TlsTransport } from './tls.js';
@@ -83,7 +84,9 @@ export class Upstream implements Transport {
   private closed = false;
   private nextStart = 0;
 
+  /** Throws ConfigError for bad options (checkUpstreamOptions). */
   constructor(opts: UpstreamOptions) {
+    checkUpstreamOptions(opts);
     this.protocol = opts.protocol ?? 'udp';
     const needConf = opts.servers === 'system' || opts.timeoutMs === undefined || opts.attempts === undefined;
     const conf = needConf ? loadResolvConf(opts.loadText ?? readTextFile) : undefined;

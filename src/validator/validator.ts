@@ -6,7 +6,8 @@
  * No I/O here: responses come from the source passed in; the clock is
  * injectable.
  */
-import { type Name, nameFromText, nameKey, nameToText } from '../wire/name.js';
+import { type Name, nameKey, nameToText } from '../wire/name.js';
+import { nameFromInput } from '../wire/idna.js';
 import { RRType, Rcode, typeFromText, typeToText, rcodeToText } from '../wire/rrtype.js';
 import { rdataToText, rrToText } from '../wire/presentation.js';
 import type { CryptoOptions } from '../crypto/index.js';
@@ -85,7 +86,7 @@ export class ValidationInputError extends Error {
 export function toName(name: string | Name): Name {
   if (typeof name !== 'string') return name;
   try {
-    return nameFromText(name.endsWith('.') ? name : `${name}.`);
+    return nameFromInput(name);
   } catch (e) {
     throw new ValidationInputError(`invalid domain name ${JSON.stringify(name)}: ${(e as Error).message}`);
   }

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
+import { listFixtures as listFixturesDeep } from '../../src/cli/demo.js';
 import { type Fixture, FixtureSource, fixtureAnchors, readFixture } from '../../src/fixtures/fixture.js';
 import { UpstreamError, type ValidationResult } from '../../src/validator/result.js';
 import { createValidator } from '../../src/validator/validator.js';
@@ -113,6 +114,8 @@ describe('fixtures/lab replays offline to the expected verdict', () => {
     const code = await main(['demo', DIR], io);
     expect(code, `${err}\n${out.split('\n').filter((l) => /MISMATCH|cannot replay/.test(l)).join('\n')}`).toBe(0);
     for (const f of files) expect(out).toContain(`;; ${f}:`);
-    expect(out).toContain(`;; ${files.length} fixtures replayed, ${files.length} as expected`);
+    // demo walks subdirectories too (fixtures/lab/mail: the mail reports, test/lab/mail-fixtures.test.ts).
+    const all = listFixturesDeep(DIR).length;
+    expect(out).toContain(`;; ${all} fixtures replayed, ${all} as expected`);
   });
 });

@@ -18,7 +18,8 @@
  * MAX_NSEC3_ITERATIONS (RFC 9276 §3.2: those proofs are insecure, not
  * secure); one salt and iteration count per zone (a re-salted zone replaces
  * its records). Everything else works as for NSEC, with the hashes computed
- * per question (at most 2 per label of depth, MAX_AGGRESSIVE_DEPTH).
+ * per question (at most 2 per label of depth, MAX_AGGRESSIVE_DEPTH, and at
+ * most MAX_AGGRESSIVE_NSEC3_HASH_WORK hash computations per look-up).
  *
  * TTLs (RFC 8198 §5.4 as updated by RFC 9077 §3): a record lives for the
  * smallest of its RRSIG-capped TTL, the SOA TTL and SOA MINIMUM of the
@@ -37,7 +38,7 @@ import { type DenialInput, type DenialRecord, proveNodata, proveNxdomain, proveW
 import { provesNameAbsent } from '../dnssec/absence.js';
 import { NSEC3_FLAG_OPT_OUT, readNsec3 } from '../dnssec/records.js';
 import { type RRset, isWildcardExpansion } from '../dnssec/rrsig.js';
-import { MAX_NSEC3_ITERATIONS } from '../dnssec/limits.js';
+import { MAX_AGGRESSIVE_NSEC3_HASH_WORK, MAX_NSEC3_ITERATIONS } from '../dnssec/limits.js';
 import { MAX_RESULT_TTL } from '../dnssec/ttl.js';
 
 /**
@@ -227,7 +228,7 @@ export class AggressiveCache {
     for (const c of candidates) pick(z.nsec, c, nsec);
     const nsec3 = new Map<Stored<Uint8Array>, DenialRecord>();
     const p = z.nsec3Params;
-    if (p && z.nsec3.items.length > 0) {
+    if (p && z.nsec3.items.length > 0 && candidates.length * (p.iterations + 1) <= MAX_AGGRESSIVE_NSEC3_HASH_WORK) {
       for (const c of candidates) pick(z.nsec3, nsec3Hash(nameToCanonicalWire(c), p.salt, p.iterations), nsec3);
     }
     if (nsec.size === 0 && nsec3.size === 0) return undefined;

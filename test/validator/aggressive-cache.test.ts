@@ -3,13 +3,15 @@
 // records the validator has already verified; these tests feed it the zones' records directly.
 import { describe, expect, it } from 'vitest';
 import { readShared } from '../support/record-pool.js';
-import { parseZoneText } from '../../src/wire/presentation.js';
-import { type Name, nameFromText, nameToText } from '../../src/wire/name.js';
+import { parseZoneText, rdataFromText } from '../../src/wire/presentation.js';
+import { type Name, nameFromText, nameToCanonicalWire, nameToText } from '../../src/wire/name.js';
+import { base32hexEncode } from '../../src/wire/base32hex.js';
+import { nsec3Hash } from '../../src/crypto/index.js';
 import { RRType } from '../../src/wire/rrtype.js';
 import type { RR } from '../../src/wire/message.js';
 import type { DenialRecord } from '../../src/dnssec/denial.js';
 import type { RRset } from '../../src/dnssec/rrsig.js';
-import { MAX_NSEC3_ITERATIONS } from '../../src/dnssec/limits.js';
+import { MAX_AGGRESSIVE_NSEC3_HASH_WORK, MAX_NSEC3_ITERATIONS } from '../../src/dnssec/limits.js';
 import { AggressiveCache } from '../../src/validator/aggressive-cache.js';
 
 const n = (text: string): Name => nameFromText(text);
@@ -161,6 +163,28 @@ describe('RFC 8198 §5.2: NSEC3, as far as it allows', () => {
     }
     expect(c.lookup(n('ns1.example.'), RRType.MX, NOW)).toMatchObject({ kind: 'nodata' });
     expect(c.lookup(n('ns1.example.'), RRType.A, NOW)).toBeUndefined();
+  });
+
+  it('a look-up does at most MAX_AGGRESSIVE_NSEC3_HASH_WORK hash work: deep names in a zone with many iterations go upstream', () => {
+    // A two-name chain (apex, b.example.) hashed with 150 iterations and no salt: every other name is covered.
+    const it = MAX_NSEC3_ITERATIONS;
+    const h = (name: string) => nsec3Hash(nameToCanonicalWire(n(name)), new Uint8Array(0), it);
+    const [lo, hi] = [h('example.'), h('b.example.')].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const rec = (owner: Uint8Array, next: Uint8Array, types: string): DenialRecord => ({
+      owner: n(`${base32hexEncode(owner)}.example.`),
+      rdata: rdataFromText(RRType.NSEC3, `1 0 ${it} - ${base32hexEncode(next)} ${types}`),
+    });
+    const apexIsLo = Buffer.compare(Buffer.from(lo!), Buffer.from(h('example.'))) === 0;
+    const chain = [rec(lo!, hi!, apexIsLo ? 'SOA NS RRSIG DNSKEY NSEC3PARAM' : 'A RRSIG'), rec(hi!, lo!, apexIsLo ? 'A RRSIG' : 'SOA NS RRSIG DNSKEY NSEC3PARAM')];
+    const c = new AggressiveCache();
+    c.addDenial({ zone: EXAMPLE, nsec: [], nsec3: chain }, TTL, NOW);
+    // 3 names hashed (the name, the apex, the apex wildcard) x 151 fits; 5 (one label deeper) do not.
+    expect(3 * (it + 1)).toBeLessThanOrEqual(MAX_AGGRESSIVE_NSEC3_HASH_WORK);
+    expect(5 * (it + 1)).toBeGreaterThan(MAX_AGGRESSIVE_NSEC3_HASH_WORK);
+    expect(c.isAbsent(n('nope.example.'), NOW)).toBe(true);
+    expect(c.lookup(n('nope.example.'), RRType.A, NOW)).toMatchObject({ kind: 'nxdomain' });
+    expect(c.isAbsent(n('x.nope.example.'), NOW)).toBe(false);
+    expect(c.lookup(n('x.nope.example.'), RRType.A, NOW)).toBeUndefined();
   });
 
   it('a zone re-signed with a new salt replaces the old records', () => {

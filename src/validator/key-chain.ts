@@ -40,6 +40,12 @@ export class KeyChain {
   constructor(
     private readonly anchors: readonly TrustAnchor[],
     maxEntries = 10_000,
+    /**
+     * Names that validated denial records held (the RFC 8198 cache) prove
+     * absent at the time: neither they nor names below them are zone cuts,
+     * so they are neither asked ahead for nor checked with a DS query.
+     */
+    private readonly provenAbsent: (name: Name, now: number) => boolean = () => false,
   ) {
     this.cache = new KeyCache(maxEntries);
   }
@@ -90,6 +96,7 @@ export class KeyChain {
     const last = Math.min(target.length, anchor.zone.length + MAX_PREFETCH_DEPTH);
     for (let n = anchor.zone.length + 1; n <= last; n++) {
       const c = ancestorWithLabels(target, n);
+      if (this.provenAbsent(c, ctx.now)) break;
       if (this.cache.has(c, ctx.now) || this.cache.isKnownNotCut(c, ctx.now)) continue;
       ctx.prefetch(c, RRType.DS);
       ctx.prefetch(c, RRType.DNSKEY);
@@ -125,12 +132,15 @@ export class KeyChain {
    * query proves a delegation (a validated DS, or a proven unsigned one), or
    * a trust anchor. Answers that prove nothing either way — chains in the
    * style of RFC 9102 §3 carry no proofs for names that are not cuts — are no
-   * evidence of a cut. At most MAX_CUT_CHECK_LABELS names, nearest first.
+   * evidence of a cut. At most MAX_CUT_CHECK_LABELS names, nearest first;
+   * the search stops at the first name validated records prove absent
+   * (`absent`, or the RFC 8198 cache): no cut lies at or below it.
    */
-  async cutBetween(upper: Name, lower: Name, ctx: QuestionContext, depth: number): Promise<Name | undefined> {
+  async cutBetween(upper: Name, lower: Name, ctx: QuestionContext, depth: number, absent?: (name: Name) => boolean): Promise<Name | undefined> {
     const last = Math.min(lower.length, upper.length + MAX_CUT_CHECK_LABELS);
     for (let n = upper.length + 1; n <= last; n++) {
       const c = ancestorWithLabels(lower, n);
+      if (absent?.(c) || (!this.cache.has(c, ctx.now) && this.provenAbsent(c, ctx.now))) return undefined;
       const e = await this.entryFor(c, ctx, false, depth + 1);
       const proven = e.kind === 'secure' || (e.kind === 'insecure' && e.cutProven !== false);
       if (proven && isStrictSubdomain(e.zone, upper) && isSubdomain(c, e.zone)) return e.zone;

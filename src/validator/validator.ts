@@ -23,6 +23,8 @@ import { because } from './reasons.js';
 import { MAX_RESULT_TTL } from '../dnssec/ttl.js';
 import { ValidationInputError, toName, toType } from './input.js';
 import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
+import { AggressiveCache } from './aggressive-cache.js';
+import { answerFromCache } from './aggressive-answer.js';
 
 export { ValidationInputError, toName, toType };
 
@@ -50,6 +52,14 @@ export interface ValidatorOptions {
   readonly resultCacheSize?: number;
   /** Default deadline of one validate() call, ms (DEFAULT_DEADLINE_MS, 10 s). */
   readonly deadlineMs?: number;
+  /**
+   * Aggressive use of validated NSEC/NSEC3 records (RFC 8198): NXDOMAIN,
+   * NODATA and wildcard answers synthesised from records an earlier answer
+   * proved, and no DS query at names they prove absent. Default true.
+   */
+  readonly aggressiveNsec?: boolean;
+  /** Records and wildcard RRsets kept for aggressiveNsec (oldest out first). Default 10000. */
+  readonly aggressiveCacheSize?: number;
 }
 
 /** Per-call options of validate(). */
@@ -94,6 +104,7 @@ export class Validator {
   private readonly results = new Map<string, CachedResult>();
   private readonly inFlight = new Map<string, SharedWork<CachedResult>>();
   private readonly deadlineMs: number;
+  private readonly aggressive: AggressiveCache | undefined;
 
   constructor(opts: ValidatorOptions) {
     this.source = opts.source;
@@ -105,12 +116,14 @@ export class Validator {
     this.resultCacheSize = opts.resultCacheSize ?? 1000;
     this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
     if (!(this.deadlineMs > 0)) throw new ValidationInputError(`deadlineMs must be a positive number, not ${this.deadlineMs}`);
+    this.aggressive = opts.aggressiveNsec === false ? undefined : new AggressiveCache(opts.aggressiveCacheSize ?? 10_000);
   }
 
   private chain(now: number): KeyChain {
     if (!this.keyChain) {
       this.anchors ??= loadTrustAnchorFile(DEFAULT_ROOT_ANCHORS_PATH, now);
-      this.keyChain = new KeyChain(this.anchors, this.keyCacheSize);
+      const aggressive = this.aggressive;
+      this.keyChain = new KeyChain(this.anchors, this.keyCacheSize, aggressive ? (name, at) => aggressive.isAbsent(name, at) : undefined);
     }
     return this.keyChain;
   }
@@ -118,6 +131,7 @@ export class Validator {
   /** Forgets every validated key and result (the next question walks the chain again). */
   clearCache(): void {
     this.keyChain?.clear();
+    this.aggressive?.clear();
     this.results.clear();
   }
 
@@ -205,7 +219,15 @@ export class Validator {
 
   private async computeVia(source: ResponseSource, keys: KeyChain, qname: Name, qtype: number, now: number, limits: QuestionLimits): Promise<CachedResult> {
     const ctx = new QuestionContext(source, now, this.crypto, undefined, limits);
-    const answer = new AnswerValidator(keys, ctx, this.prefetch);
+    const answer = new AnswerValidator(keys, ctx, this.prefetch, this.aggressive);
+    if (this.aggressive) {
+      // RFC 8198: what validated records already held prove needs no query.
+      const synthesised = await answerFromCache(this.aggressive, keys, ctx, qname, qtype).catch((e: unknown) => {
+        if (e instanceof QueryBudgetError) return undefined;
+        throw e;
+      });
+      if (synthesised) return { outcome: synthesised, chain: ctx.trace, expires: now + synthesised.ttl };
+    }
     if (this.prefetch) {
       // The answer's query goes first; the DS/DNSKEY sets the walk will need
       // go out alongside it (one round trip for a cold chain, not one per zone).

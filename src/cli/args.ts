@@ -256,6 +256,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
 export const USAGE = `Usage:
   dnssec-stub validate NAME [TYPE] [options]   validate the answer to NAME TYPE (default A)
   dnssec-stub demo [DIR]                       replay every fixture under DIR (default fixtures/lab)
+  dnssec-stub serve [options]                  a validating DNS proxy on loopback (serve --help)
   dnssec-stub --help | --version
 
 Validate options:

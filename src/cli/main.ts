@@ -5,12 +5,14 @@
  * bin (this file run directly) only wires it to the process.
  *
  *   0 secure, 1 insecure, 2 bogus, 3 no answer, 64 usage error, 70 internal error
+ *   (serve: 0 after a drain, 69 cannot listen; see serve.ts)
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { type Command, UsageError, USAGE, parseCommandLine } from './args.js';
 import { runDemo } from './demo.js';
 import { runValidate } from './validate.js';
+import { SERVE_USAGE, parseServe, runServe } from './serve.js';
 import { packageVersion } from './package-info.js';
 import { type CliIo, EXIT, errorLine } from './io.js';
 
@@ -34,6 +36,14 @@ async function run(command: Command, io: CliIo): Promise<number> {
 /** Runs the command line `argv` (without node and the script). Resolves to the exit status. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
+    if (argv[0] === 'serve') {
+      const serve = parseServe(argv.slice(1));
+      if (serve.command === 'help') {
+        io.stdout.write(SERVE_USAGE);
+        return 0;
+      }
+      return await runServe(serve, io);
+    }
     return await run(parseCommandLine(argv), io);
   } catch (e) {
     if (e instanceof UsageError) {

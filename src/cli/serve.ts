@@ -83,7 +83,9 @@ export function parseServe(args: readonly string[]): ServeCommand | { command: '
   if (v.https !== undefined && !/^https:\/\//i.test(v.https)) throw new UsageError(`--https ${JSON.stringify(v.https)}: the URL must start with https://`);
   const listen = (v.listen ?? ['127.0.0.1:53']).map((l) => {
     try {
-      return parseServer(l, 53);
+      // Port 0: the system picks a free port (the ready line says which).
+      const ephemeral = /^(.*[^:]):0$/.exec(l);
+      return ephemeral ? { ...parseServer(`${ephemeral[1]}:1`, 53), port: 0 } : parseServer(l, 53);
     } catch (e) {
       throw new UsageError(errorLine(e).replace('--server', '--listen'));
     }

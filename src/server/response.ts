@@ -183,7 +183,8 @@ function encode(r: ResponseInit, tc: boolean, withRecords: boolean): Uint8Array 
 export function encodeResponse(r: ResponseInit, limit: number): Uint8Array {
   const whole = encode(r, false, true);
   if (whole.length <= limit) return whole;
-  return encode(r, true, false);
+  // Nothing is asserted by an empty truncated answer: no AD on it.
+  return encode({ ...r, ad: false }, true, false);
 }
 
 /**

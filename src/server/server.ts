@@ -10,6 +10,8 @@
  */
 import { type Socket as UdpSocket, createSocket } from 'node:dgram';
 import { type Server as TcpServer, type Socket, createServer, isIPv6 } from 'node:net';
+import { nameToText } from '../wire/name.js';
+import { typeToText } from '../wire/rrtype.js';
 import type { AccessList } from './acl.js';
 import { type Answer, type HandlerDeps, answerQuery, rejectAnswer } from './handler.js';
 import { readRequest } from './request.js';
@@ -149,7 +151,7 @@ export class ProxyServer {
       answer = await answerQuery(req.query, this.opts);
       edns = req.query.edns?.udpPayloadSize;
       const q = req.query.question;
-      if (answer.outcome === 'bogus') this.opts.log(`bogus ${q.name.join('.')}. type ${q.type} for ${client}: ${answer.why ?? ''}`);
+      if (answer.outcome === 'bogus') this.opts.log(`bogus ${nameToText(q.name)} ${typeToText(q.type)} for ${client}: ${answer.why ?? ''}`);
     }
     this.stats.answered(answer.outcome, answer.cacheHit, performance.now() - started);
     return { answer, edns };

@@ -12,7 +12,6 @@ import { type Socket as UdpSocket, createSocket } from 'node:dgram';
 import { type Server as TcpServer, type Socket, createServer, isIPv6 } from 'node:net';
 import { nameToText } from '../wire/name.js';
 import { typeToText } from '../wire/rrtype.js';
-import type { AccessList } from './acl.js';
 import { type Answer, type HandlerDeps, answerQuery, rejectAnswer } from './handler.js';
 import { readRequest } from './request.js';
 import { MAX_MESSAGE, udpLimit } from './response.js';
@@ -38,7 +37,8 @@ export interface ProxyLimits {
 
 export interface ProxyOptions extends ProxyLimits, HandlerDeps {
   readonly listen: readonly ListenAddress[];
-  readonly acl: AccessList;
+  /** Decides by source address, before anything else is done (an AccessList). */
+  readonly acl: { allows(address: string | undefined): boolean };
   /** A line for the log (bogus answers, internal failures). */
   readonly log: (line: string) => void;
 }
@@ -164,8 +164,10 @@ export class ProxyServer {
     }
     if (!this.acquire(address)) return;
     void this.handle(msg, address)
-      .then((r) => {
-        if (r && !this.closed) socket.send(r.answer.response(udpLimit(r.edns)), port, address);
+      .then(async (r) => {
+        if (!r || this.closed) return;
+        // The slot is held until the datagram is handed to the system, so a drain cannot cut it off.
+        await new Promise<void>((resolve) => socket.send(r.answer.response(udpLimit(r.edns)), port, address, () => resolve()));
       })
       .catch((e: unknown) => this.opts.log(`internal error: ${e instanceof Error ? e.message : String(e)}`))
       .finally(() => this.release(address));

@@ -3,14 +3,15 @@
  * access control before any work, the in-flight bounds, RFC 7766 pipelining
  * with out-of-order answers, the drain on SIGTERM (answers in flight still
  * go out, exit status 0), SIGHUP re-reading the trust anchors, the log line
- * per bogus answer and the statistics line.
+ * per bogus answer, the statistics line, and sd_notify (received by socat).
  *
  * Where a test needs an answer to be slow, the real network source is
  * wrapped so that chosen questions wait for the test to release them.
  */
 import { createSocket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -236,6 +237,29 @@ describe('the serve command: SIGHUP re-reads the anchors, SIGTERM exits 0, logs 
     await dig({ host: '127.0.0.1', port }, 'www.lab.', 'A', ['+dnssec']);
     await until(() => /stats queries=2 secure=2 .*cache_hits=1 /.test(log), 5000);
     signals.emit('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('with NOTIFY_SOCKET set, systemd is told READY=1 with the main pid (sd_notify, via systemd-notify)', async () => {
+    const sock = join(tmp, 'notify.sock');
+    const receiver = spawn('socat', ['-u', `UNIX-RECV:${sock}`, 'STDOUT'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let received = '';
+    receiver.stdout.on('data', (d: Buffer) => (received += d.toString()));
+    await until(() => existsSync(sock));
+    const cmd = parseServe(['--listen', '127.0.0.1:0', '--server', `${lab.resolver.address}:${lab.resolver.port}`, '--trust-anchor', lab.anchors.ds]);
+    if (cmd.command !== 'serve') throw new Error('parse');
+    let log = '';
+    const signals = new EventEmitter();
+    const io = { stdout: { write: (t: string) => (log += t) }, stderr: { write: (t: string) => (log += t) }, env: { ...process.env, NOTIFY_SOCKET: sock } };
+    const exited = runServe(cmd, io, signals);
+    try {
+      await until(() => received.includes('READY=1'));
+      expect(received).toContain(`MAINPID=${process.pid}`);
+      expect(log).toMatch(/ready on/);
+    } finally {
+      receiver.kill();
+      signals.emit('SIGTERM');
+    }
     expect(await exited).toBe(0);
   });
 

@@ -79,15 +79,16 @@ export function readRequest(buf: Uint8Array): Request {
     kind: 'reject',
     reject: { id, opcode, rd, cd, questionBytes, edns, dnssecOk, rcode, why },
   });
-  if (opcode !== 0) return reject(Rcode.NOTIMP, `opcode ${opcode} is not QUERY`);
   let message;
   try {
     message = parseMessage(buf);
   } catch (e) {
-    if (e instanceof MessageError) return reject(Rcode.FORMERR, e.message);
-    throw e;
+    if (!(e instanceof MessageError)) throw e;
+    if (opcode !== 0) return reject(Rcode.NOTIMP, `opcode ${opcode} is not QUERY`);
+    return reject(Rcode.FORMERR, e.message);
   }
   const edns = message.edns;
+  if (opcode !== 0) return reject(Rcode.NOTIMP, `opcode ${opcode} is not QUERY`, edns !== undefined, edns?.dnssecOk ?? false);
   const hasEdns = edns !== undefined;
   const dnssecOk = edns?.dnssecOk ?? false;
   if (message.question.length !== 1 || !questionBytes) return reject(Rcode.FORMERR, `${message.question.length} questions (one expected)`, hasEdns, dnssecOk);

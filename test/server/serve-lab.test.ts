@@ -148,6 +148,11 @@ describe('malformed and unsupported queries', () => {
   it('opcode STATUS: NOTIMP', async () => {
     const a = await dig(serve, 'www.lab.', 'A', ['+opcode=2', '+noedns']);
     expect(a.status).toBe('NOTIMP');
+    // With EDNS, the OPT comes back (RFC 6891 §7); dig warns when it does not.
+    const withEdns = await dig(serve, 'www.lab.', 'A', ['+opcode=2', '+dnssec']);
+    expect(withEdns.status).toBe('NOTIMP');
+    expect(withEdns.raw).toMatch(/OPT PSEUDOSECTION/);
+    expect(withEdns.raw).not.toMatch(/WARNING: EDNS query returned status NOTIMP/);
   });
 
   it('EDNS version 1: BADVERS (RFC 6891 §6.1.3)', async () => {

@@ -190,6 +190,42 @@ describe('drain (SIGTERM)', () => {
   });
 });
 
+describe('no answer from the upstream: SERVFAIL with EDE 22 or 23', () => {
+  async function serveWith(upstream: string): Promise<{ port: number; stop: () => Promise<number>; log: () => string }> {
+    const cmd = parseServe(['--listen', '127.0.0.1:0', '--server', upstream, '--trust-anchor', lab.anchors.ds, '--timeout', '300']);
+    if (cmd.command !== 'serve') throw new Error('parse');
+    let log = '';
+    const signals = new EventEmitter();
+    const exited = runServe(cmd, { stdout: { write: (t: string) => (log += t) }, stderr: { write: (t: string) => (log += t) } }, signals);
+    await until(() => log.includes('ready on'));
+    return { port: Number(/ready on 127\.0\.0\.1:(\d+)/.exec(log)![1]), stop: () => (signals.emit('SIGTERM'), exited), log: () => log };
+  }
+
+  it('an upstream that never answers (a bound UDP socket that reads nothing): EDE 22, no reachable authority', async () => {
+    const sink = createSocket('udp4');
+    await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+    const s = await serveWith(`127.0.0.1:${sink.address().port}`);
+    const a = await dig({ host: '127.0.0.1', port: s.port }, 'www.lab.', 'A', ['+dnssec']);
+    expect(a.status).toBe('SERVFAIL');
+    expect(a.ede).toEqual([22]);
+    expect(a.flags).not.toContain('ad');
+    expect(await s.stop()).toBe(0);
+    sink.close();
+  });
+
+  it('an upstream port nobody listens on (ICMP port unreachable): EDE 23, network error', async () => {
+    const sink = createSocket('udp4');
+    await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+    const port = sink.address().port;
+    await new Promise<void>((r) => sink.close(() => r()));
+    const s = await serveWith(`127.0.0.1:${port}`);
+    const a = await dig({ host: '127.0.0.1', port: s.port }, 'www.lab.', 'A', ['+dnssec']);
+    expect(a.status).toBe('SERVFAIL');
+    expect(a.ede).toEqual([23]);
+    expect(await s.stop()).toBe(0);
+  });
+});
+
 describe('the serve command: SIGHUP re-reads the anchors, SIGTERM exits 0, logs and stats', () => {
   it('wrong anchor: bogus (logged); the right one after SIGHUP: secure; a broken file keeps the old ones', async () => {
     const anchorFile = join(tmp, 'anchor');

@@ -234,12 +234,13 @@ export async function runServe(cmd: ServeCommand, io: CliIo, signals: SignalSour
   signals.on('SIGINT', stop);
   await stopped;
   signals.off('SIGHUP', reload);
-  signals.off('SIGTERM', stop);
-  signals.off('SIGINT', stop);
   if (timer) clearInterval(timer);
   log('draining');
+  // The stop handlers stay until the drain is over: a second SIGTERM (systemd, timeout(1)) does not cut it short.
   await server.drain(DRAIN_MS);
   await network.close();
+  signals.off('SIGTERM', stop);
+  signals.off('SIGINT', stop);
   log(`stopped; stats ${server.stats.line()}`);
   return EXIT.SECURE;
 }

@@ -12,6 +12,7 @@ import { accessSync, constants } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type TrustAnchor, AnchorFileError, DEFAULT_ROOT_ANCHORS_PATH, loadTrustAnchorFile } from '../dnssec/anchors.js';
 import { createNetworkSource, type NetworkSource } from '../resolver/network-source.js';
+import { loadResolvConf, resolvConfServers } from '../resolver/resolv-conf.js';
 import type { Protocol, ServerAddress } from '../resolver/transport.js';
 import { type Validator, createValidator } from '../validator/validator.js';
 import { AccessList, AclError, isLoopback } from '../server/acl.js';
@@ -175,6 +176,12 @@ export async function runServe(cmd: ServeCommand, io: CliIo, signals: SignalSour
     } catch (e) {
       throw new UsageError(`--ca ${cmd.caFile}: cannot read: ${errorLine(e)}`);
     }
+  }
+  if (cmd.servers === 'system' && (cmd.protocol === 'udp' || cmd.protocol === 'tcp')) {
+    // Once resolv.conf points at the proxy, the default upstream would be the proxy itself.
+    const system = resolvConfServers(loadResolvConf());
+    const loop = system.find((s) => cmd.listen.some((l) => l.host === s.host && l.port === s.port));
+    if (loop) throw new UsageError(`/etc/resolv.conf names ${loop.host}, which this proxy listens on: give the upstream with --server`);
   }
   let network: NetworkSource;
   try {

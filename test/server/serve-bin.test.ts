@@ -4,10 +4,11 @@
  * the ready line, SIGHUP re-reading the anchors, SIGTERM (twice, as
  * timeout(1) or an impatient operator sends it) draining to exit status 0,
  * and the documented exit statuses for a usage error (64) and an address
- * that cannot be bound (69). No upstream is asked, so no lab is needed.
+ * that cannot be bound (69), and the refusal to use a resolv.conf that names
+ * the proxy itself as upstream. No upstream is asked, so no lab is needed.
  */
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,18 @@ describe('serve as a process', () => {
     const r = await runBin(['serve', '--listen', '0.0.0.0:5353', '--server', '127.0.0.1:9']);
     expect(r.code).toBe(64);
     expect(r.stderr).toMatch(/^dnssec-stub: --listen 0\.0\.0\.0: not a loopback address; say which clients may use it with --allow CIDR\n$/);
+  });
+
+  it('no --server while /etc/resolv.conf names the proxy itself: exit 64 (in a private mount namespace)', async () => {
+    const conf = join(pkg, 'resolv.conf');
+    writeFileSync(conf, 'nameserver 127.0.0.1\noptions trust-ad edns0\n');
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) =>
+      execFile('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount --bind '${conf}' /etc/resolv.conf && exec '${bin}' serve --listen 127.0.0.1:53`], (e, _out, stderr) =>
+        resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, stderr }),
+      ),
+    );
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(/^dnssec-stub: \/etc\/resolv\.conf names 127\.0\.0\.1, which this proxy listens on: give the upstream with --server\n$/);
   });
 
   it('an address already in use: exit 69, one line', async () => {

@@ -71,8 +71,8 @@ class HeldSource implements ResponseSource {
   }
 }
 
-async function proxy(source: ResponseSource, opts: Partial<ConstructorParameters<typeof ProxyServer>[0]> = {}) {
-  const memo = new AnswerMemo(source);
+async function proxy(source: ResponseSource, opts: Partial<ConstructorParameters<typeof ProxyServer>[0]> = {}, memoEntries?: number) {
+  const memo = new AnswerMemo(source, memoEntries);
   const anchors = loadTrustAnchorFile(lab.anchors.ds, Math.floor(Date.now() / 1000));
   const validator: Validator = createValidator({ source: memo, trustAnchors: anchors });
   const logs: string[] = [];
@@ -171,6 +171,22 @@ describe('TCP (RFC 7766)', () => {
     await until(() => ids.length === 2);
     expect(ids).toEqual([202, 101]);
     sock.destroy();
+    await server.drain(1000);
+  });
+});
+
+describe('answers rebuilt from the verdict when the upstream message is no longer kept', () => {
+  it('secure: the validated records with AD, and no RRSIG (they were not kept)', async () => {
+    const { server, port } = await proxy(new HeldSource(network, new Set()), {}, 1);
+    const a = await dig({ host: '127.0.0.1', port }, 'www.alg13.lab.', 'A', ['+dnssec']);
+    expect(a.status).toBe('NOERROR');
+    expect(a.flags).toContain('ad');
+    expect(a.answer).toEqual([expect.stringMatching(/^www\.alg13\.lab\. \d+ IN A 127\.\d+\.\d+\.\d+$/)]);
+    // The same question again comes from the validator's result cache, the memo holding something else.
+    const b = await dig({ host: '127.0.0.1', port }, 'www.alg13.lab.', 'A', ['+dnssec']);
+    const withoutTtl = (l: string): string => l.replace(/ \d+ IN /, ' IN ');
+    expect(b.answer.map(withoutTtl)).toEqual(a.answer.map(withoutTtl));
+    expect(server.stats.snapshot().cacheHits).toBe(1);
     await server.drain(1000);
   });
 });

@@ -6,6 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AccessList, isLoopback } from '../../src/server/acl.js';
+import { AnswerMemo } from '../../src/server/answer-memo.js';
+import type { ResponseSource } from '../../src/validator/context.js';
+import type { Message } from '../../src/wire/message.js';
 import { readRequest } from '../../src/server/request.js';
 import { CLASSIC_UDP_LIMIT, SERVER_UDP_PAYLOAD, encodeResponse, udpLimit } from '../../src/server/response.js';
 import { parseServe } from '../../src/cli/serve.js';
@@ -139,6 +142,35 @@ describe('writing responses', () => {
     expect(udpLimit(100)).toBe(512);
     expect(udpLimit(1000)).toBe(1000);
     expect(udpLimit(4096)).toBe(SERVER_UDP_PAYLOAD);
+  });
+});
+
+describe('the answer memo is bounded', () => {
+  const message = (size: number): Message => ({
+    id: 0,
+    flags: { qr: true, opcode: 0, aa: false, tc: false, rd: true, ra: true, ad: false, cd: true },
+    rcode: 0,
+    question: [],
+    answer: [{ name: nameFromText('a.'), type: 16, class: 1, ttl: 1, rdata: new Uint8Array(size) }],
+    authority: [],
+    additional: [],
+  });
+  const source = (size: number): ResponseSource => ({ query: () => Promise.resolve(message(size)) });
+
+  it('by entries: the least recently stored goes first', async () => {
+    const memo = new AnswerMemo(source(10), 2);
+    for (const n of ['a.', 'b.', 'c.']) await memo.query(nameFromText(n), 1);
+    expect(memo.get(nameFromText('a.'), 1)).toBeUndefined();
+    expect(memo.get(nameFromText('B.'), 1)).toBeDefined();
+    expect(memo.get(nameFromText('c.'), 1)).toBeDefined();
+  });
+
+  it('by octets held', async () => {
+    const memo = new AnswerMemo(source(60_000), 1000, 200_000);
+    for (let i = 0; i < 10; i++) await memo.query(nameFromText(`n${i}.`), 1);
+    const kept = Array.from({ length: 10 }, (_, i) => memo.get(nameFromText(`n${i}.`), 1)).filter(Boolean);
+    expect(kept.length).toBe(3);
+    expect(memo.get(nameFromText('n9.'), 1)).toBeDefined();
   });
 });
 

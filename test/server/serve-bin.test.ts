@@ -1,6 +1,7 @@
 /**
- * The compiled bin (`dist/src/cli/main.js serve`, built into a temporary
- * package as test/cli/cli-bin.test.ts does) as systemd or a shell runs it:
+ * The compiled bin (`dist/src/cli/main.js serve`: the package's build when
+ * it is newer than src/, else built into a temporary package as
+ * test/cli/cli-bin.test.ts does) as systemd or a shell runs it:
  * the ready line, SIGHUP re-reading the anchors, SIGTERM (twice, as
  * timeout(1) or an impatient operator sends it) draining to exit status 0,
  * and the documented exit statuses for a usage error (64) and an address
@@ -8,7 +9,7 @@
  * the proxy itself as upstream. No upstream is asked, so no lab is needed.
  */
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +21,25 @@ const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 let pkg: string;
 let bin: string;
 
+/** The newest modification time of the files under `dir` (ms). */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
 beforeAll(async () => {
   pkg = mkdtempSync(join(tmpdir(), 'dnssec-stub-serve-bin-'));
+  // The package's own build (npm ci runs it through `prepare`) when it is newer than every source file;
+  // otherwise a fresh one, so a stale dist/ is never what is tested.
+  const built = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+  if (existsSync(built) && statSync(built).mtimeMs >= newest(join(ROOT, 'src'))) {
+    bin = built;
+    return;
+  }
   copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
   cpSync(join(ROOT, 'trust-anchors'), join(pkg, 'trust-anchors'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'), 'dir');

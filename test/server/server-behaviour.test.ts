@@ -178,15 +178,16 @@ describe('TCP (RFC 7766)', () => {
 describe('answers rebuilt from the verdict when the upstream message is no longer kept', () => {
   it('secure: the validated records with AD, and no RRSIG (they were not kept)', async () => {
     const { server, port } = await proxy(new HeldSource(network, new Set()), {}, 1);
-    const a = await dig({ host: '127.0.0.1', port }, 'www.alg13.lab.', 'A', ['+dnssec']);
-    expect(a.status).toBe('NOERROR');
-    expect(a.flags).toContain('ad');
-    expect(a.answer).toEqual([expect.stringMatching(/^www\.alg13\.lab\. \d+ IN A 127\.\d+\.\d+\.\d+$/)]);
-    // The same question again comes from the validator's result cache, the memo holding something else.
-    const b = await dig({ host: '127.0.0.1', port }, 'www.alg13.lab.', 'A', ['+dnssec']);
-    const withoutTtl = (l: string): string => l.replace(/ \d+ IN /, ' IN ');
-    expect(b.answer.map(withoutTtl)).toEqual(a.answer.map(withoutTtl));
-    expect(server.stats.snapshot().cacheHits).toBe(1);
+    const s = { host: '127.0.0.1', port };
+    const first = await dig(s, 'www.alg13.lab.', 'A', ['+dnssec']);
+    expect(first.flags).toContain('ad');
+    // Another question fills the one-entry memo; the first comes again from the validator's result cache.
+    expect((await dig(s, 'www.lab.', 'A', ['+dnssec'])).flags).toContain('ad');
+    const again = await dig(s, 'www.alg13.lab.', 'A', ['+dnssec']);
+    expect(again.status).toBe('NOERROR');
+    expect(again.flags).toContain('ad');
+    expect(again.answer).toEqual([expect.stringMatching(/^www\.alg13\.lab\. \d+ IN A 127\.\d+\.\d+\.\d+$/)]);
+    expect(server.stats.snapshot().cacheHits).toBeGreaterThanOrEqual(1);
     await server.drain(1000);
   });
 });

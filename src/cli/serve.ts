@@ -13,10 +13,12 @@ import { parseArgs } from 'node:util';
 import { type TrustAnchor, AnchorFileError, DEFAULT_ROOT_ANCHORS_PATH, loadTrustAnchorFile } from '../dnssec/anchors.js';
 import { createNetworkSource, type NetworkSource } from '../resolver/network-source.js';
 import { loadResolvConf, resolvConfServers } from '../resolver/resolv-conf.js';
+import { createUpstream } from '../resolver/upstream.js';
 import type { Protocol, ServerAddress } from '../resolver/transport.js';
 import { type Validator, createValidator } from '../validator/validator.js';
 import { AccessList, AclError, isLoopback } from '../server/acl.js';
 import { AnswerMemo } from '../server/answer-memo.js';
+import { RawKeeper } from '../server/raw-keeper.js';
 import { type ListenAddress, ProxyServer } from '../server/server.js';
 import { UsageError, parseServer } from './args.js';
 import { type CliIo, EXIT, errorLine } from './io.js';
@@ -184,15 +186,19 @@ export async function runServe(cmd: ServeCommand, io: CliIo, signals: SignalSour
     if (loop) throw new UsageError(`/etc/resolv.conf names ${loop.host}, which this proxy listens on: give the upstream with --server`);
   }
   let network: NetworkSource;
+  let keeper: RawKeeper;
   try {
-    network = createNetworkSource({
-      servers: cmd.servers === 'system' ? 'system' : [...cmd.servers],
-      protocol: cmd.protocol,
-      ...(cmd.tlsServerName !== undefined ? { tlsServerName: cmd.tlsServerName } : {}),
-      ...(cmd.httpsUrl !== undefined ? { httpsUrl: cmd.httpsUrl } : {}),
-      ...(cmd.caFile !== undefined ? { caFile: cmd.caFile } : {}),
-      ...(cmd.timeoutMs !== undefined ? { timeoutMs: cmd.timeoutMs } : {}),
-    });
+    keeper = new RawKeeper(
+      createUpstream({
+        servers: cmd.servers === 'system' ? 'system' : [...cmd.servers],
+        protocol: cmd.protocol,
+        ...(cmd.tlsServerName !== undefined ? { tlsServerName: cmd.tlsServerName } : {}),
+        ...(cmd.httpsUrl !== undefined ? { httpsUrl: cmd.httpsUrl } : {}),
+        ...(cmd.caFile !== undefined ? { caFile: cmd.caFile } : {}),
+        ...(cmd.timeoutMs !== undefined ? { timeoutMs: cmd.timeoutMs } : {}),
+      }),
+    );
+    network = createNetworkSource({ servers: [], transport: keeper });
   } catch (e) {
     throw new UsageError(errorLine(e));
   }
@@ -203,6 +209,7 @@ export async function runServe(cmd: ServeCommand, io: CliIo, signals: SignalSour
     acl: new AccessList(cmd.allow),
     validator: () => validator,
     memo,
+    rawOf: (m) => keeper.rawOf(m),
     log,
     ...(cmd.maxInFlight !== undefined ? { maxInFlight: cmd.maxInFlight } : {}),
     ...(cmd.maxInFlightPerClient !== undefined ? { maxInFlightPerClient: cmd.maxInFlightPerClient } : {}),
@@ -212,6 +219,7 @@ export async function runServe(cmd: ServeCommand, io: CliIo, signals: SignalSour
     bound = await server.start();
   } catch (e) {
     await network.close();
+    await keeper.close();
     io.stderr.write(`dnssec-stub: cannot listen: ${errorLine(e)}\n`);
     return EXIT_CANNOT_LISTEN;
   }
@@ -246,6 +254,7 @@ export async function runServe(cmd: ServeCommand, io: CliIo, signals: SignalSour
   // The stop handlers stay until the drain is over: a second SIGTERM (systemd, timeout(1)) does not cut it short.
   await server.drain(DRAIN_MS);
   await network.close();
+  await keeper.close();
   signals.off('SIGTERM', stop);
   signals.off('SIGINT', stop);
   log(`stopped; stats ${server.stats.line()}`);

@@ -15,7 +15,10 @@
  * - no answer from the upstream: SERVFAIL, EDE 22 (no reachable
  *   authority) or EDE 23 (network error).
  *
- * The records sent are the validated message's records when they are
+ * The response is the upstream's own octets with header, question case,
+ * TTLs and OPT rewritten when nothing is left out (raw-answer.ts); else it
+ * is written from the parsed records. The records sent are the validated
+ * message's records when they are
  * exactly the records of the verdict; otherwise (a result answered from the
  * validator's cache after the message was forgotten, or a CNAME chain the
  * validator followed itself) they are rebuilt from the verdict's records.
@@ -30,7 +33,11 @@ import { UpstreamError, type ValidationResult } from '../validator/result.js';
 import type { Validator } from '../validator/validator.js';
 import type { AnswerMemo } from './answer-memo.js';
 import type { ClientQuery, RejectedQuery } from './request.js';
+import { rawResponse } from './raw-answer.js';
 import { type ResponseInit, encodeResponse } from './response.js';
+
+/** TTLs of unvalidated data are passed as they came (RFC 2181 §8: at most 2^31 - 1). */
+const NO_CAP = 0x7fffffff;
 
 export type Outcome = 'secure' | 'insecure' | 'bogus' | 'unvalidated' | 'servfail' | 'refused' | 'formerr' | 'notimp' | 'badvers';
 
@@ -49,6 +56,13 @@ export interface HandlerDeps {
   validator(): Validator;
   /** The validator's source, remembering each upstream message. */
   readonly memo: AnswerMemo;
+  /** The octets an upstream message came in, when known (answers are then made from them). */
+  rawOf?(message: Message): Uint8Array | undefined;
+}
+
+/** The response octets: from the upstream's own bytes when they carry exactly what is sent, else written anew. */
+function respond(init: ResponseInit, raw: Uint8Array | undefined, ttlCap: number): (limit: number) => Uint8Array {
+  return (limit) => (raw && rawResponse(raw, init, ttlCap, limit)) || encodeResponse(init, limit);
 }
 
 const DNSSEC_TYPES: ReadonlySet<number> = new Set([RRType.RRSIG, RRType.NSEC, RRType.NSEC3]);
@@ -151,12 +165,11 @@ async function validated(q: ClientQuery, deps: HandlerDeps): Promise<Answer> {
   const secure = result.status === 'secure';
   // AD only for a client that says it understands it (RFC 6840 §5.7, §5.8) and did not set CD.
   const ad = secure && (q.ad || (q.edns?.dnssecOk ?? false));
-  let init: ResponseInit;
   if (message && sameRecords(message, result)) {
-    init = { ...base(q, message.rcode, ad), ...sections(message, q, secure, result.ttl) };
-  } else {
-    init = { ...base(q, rcodeOf(result.rcode), ad), answer: fromResult(result) };
+    const init: ResponseInit = { ...base(q, message.rcode, ad), ...sections(message, q, secure, result.ttl) };
+    return { outcome: result.status, cacheHit, response: respond(init, deps.rawOf?.(message), result.ttl) };
   }
+  const init: ResponseInit = { ...base(q, rcodeOf(result.rcode), ad), answer: fromResult(result) };
   return { outcome: result.status, cacheHit, response: (limit) => encodeResponse(init, limit) };
 }
 
@@ -169,8 +182,8 @@ async function unvalidated(q: ClientQuery, deps: HandlerDeps): Promise<Answer> {
     if (e instanceof UpstreamError) return upstreamFailure(q, e);
     throw e;
   }
-  const init: ResponseInit = { ...base(q, message.rcode, false), ...sections(message, q, false, 0x7fffffff) };
-  return { outcome: 'unvalidated', cacheHit: false, response: (limit) => encodeResponse(init, limit) };
+  const init: ResponseInit = { ...base(q, message.rcode, false), ...sections(message, q, false, NO_CAP) };
+  return { outcome: 'unvalidated', cacheHit: false, response: respond(init, deps.rawOf?.(message), NO_CAP) };
 }
 
 /** Answers a well-formed query. Never rejects: an unexpected failure becomes SERVFAIL with EDE 0. */

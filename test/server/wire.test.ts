@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { AccessList, isLoopback } from '../../src/server/acl.js';
 import { AnswerMemo } from '../../src/server/answer-memo.js';
+import { rawResponse } from '../../src/server/raw-answer.js';
 import type { ResponseSource } from '../../src/validator/context.js';
 import type { Message } from '../../src/wire/message.js';
 import { readRequest } from '../../src/server/request.js';
@@ -142,6 +143,60 @@ describe('writing responses', () => {
     expect(udpLimit(100)).toBe(512);
     expect(udpLimit(1000)).toBe(1000);
     expect(udpLimit(4096)).toBe(SERVER_UDP_PAYLOAD);
+  });
+});
+
+describe("answers made from the upstream's own octets", () => {
+  // An upstream response as a resolver writes it: compressed owners and MX targets (pointers to the
+  // question at offset 12), AA set, an OPT record last.
+  const label = (t: string): number[] => [t.length, ...[...t].map((c) => c.charCodeAt(0))];
+  const mx = (pref: number, host: string, ttl: number): number[] => [0xc0, 12, 0, 15, 0, 1, 0, 0, ttl >> 8, ttl & 0xff, 0, 2 + 1 + host.length + 2, 0, pref, ...label(host), 0xc0, 12];
+  const upstream = new Uint8Array([
+    0x10, 0x92, 0x85, 0x00, 0, 1, 0, 2, 0, 0, 0, 1,
+    ...label('mail'), ...label('lab'), 0, 0, 15, 0, 1,
+    ...mx(10, 'mx1', 3600),
+    ...mx(20, 'mx2', 60),
+    0, 0, 41, 0x10, 0, 0, 0, 0x80, 0, 0, 0,
+  ]);
+  const parsed = parseMessage(upstream);
+  const clientQuestion = q('MaIl.LAB.', RRType.MX).subarray(12, 12 + 10 + 4);
+  const init = { id: 7, rd: true, cd: false, ad: true, rcode: 0, questionBytes: clientQuestion, answer: parsed.answer, authority: [], additional: [], edns: { dnssecOk: true } };
+
+  it('keeps the upstream octets, rewriting header, question case, TTLs (capped) and OPT', () => {
+    const out = rawResponse(upstream, init, 300, 1232)!;
+    expect(out).toBeDefined();
+    const m = parseMessage(out);
+    expect(m.id).toBe(7);
+    expect(m.flags).toMatchObject({ qr: true, aa: false, ad: true, ra: true, rd: true, tc: false });
+    expect(m.question[0]!.name).toEqual(['MaIl', 'LAB']);
+    expect(m.answer.map((r) => r.ttl)).toEqual([300, 60]);
+    // Names compressed against the question read in the client's case (as from Unbound or BIND); the same otherwise.
+    const lower = (b: Uint8Array): string => new TextDecoder('latin1').decode(b).toLowerCase();
+    expect(m.answer.map((r) => lower(r.rdata))).toEqual(parsed.answer.map((r) => lower(r.rdata)));
+    expect(m.answer.map((r) => r.rdata.length)).toEqual([16, 16]);
+    expect(m.edns).toMatchObject({ udpPayloadSize: SERVER_UDP_PAYLOAD, dnssecOk: true, options: [] });
+    // The compressed records are the upstream's: same length as theirs, shorter than written anew.
+    expect(out.length).toBe(upstream.length);
+    expect(out.length).toBeLessThan(encodeResponse(init, 1232).length);
+  });
+
+  it('not when a record is left out, when the OPT is not last, or when it does not fit', () => {
+    expect(rawResponse(upstream, { ...init, answer: parsed.answer.slice(0, 1) }, 300, 1232)).toBeUndefined();
+    expect(rawResponse(upstream, init, 300, upstream.length - 1)).toBeUndefined();
+    const optFirst = new Uint8Array([
+      0, 1, 0x81, 0x00, 0, 1, 0, 1, 0, 0, 0, 2,
+      ...label('mail'), ...label('lab'), 0, 0, 15, 0, 1,
+      ...mx(10, 'mx1', 1),
+      0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0,
+      0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 192, 0, 2, 1,
+    ]);
+    const p2 = parseMessage(optFirst);
+    expect(rawResponse(optFirst, { ...init, answer: p2.answer, additional: p2.additional }, 300, 1232)).toBeUndefined();
+  });
+
+  it('not for another question', () => {
+    const other = q('mail.lac.', RRType.MX).subarray(12, 12 + 10 + 4);
+    expect(rawResponse(upstream, { ...init, questionBytes: other }, 300, 1232)).toBeUndefined();
   });
 });
 

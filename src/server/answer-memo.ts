@@ -51,4 +51,23 @@ export class AnswerMemo implements ResponseSource {
   get(name: Name, type: number): Message | undefined {
     return this.messages.get(`${nameKey(name)}|${type}`)?.message;
   }
+
+  private readonly judged = new Map<string, Message>();
+
+  /**
+   * Remembers `message` as the one a client question's verdict was reached
+   * on. A verdict served later from the validator's result cache is answered
+   * from this message, not from whatever the upstream said for (name, type)
+   * since (a key-chain walk may ask the same question and get other records).
+   */
+  pin(name: Name, type: number, message: Message): void {
+    const key = `${nameKey(name)}|${type}`;
+    this.judged.delete(key);
+    this.judged.set(key, message);
+    if (this.judged.size > this.maxEntries) this.judged.delete(this.judged.keys().next().value as string);
+  }
+
+  pinned(name: Name, type: number): Message | undefined {
+    return this.judged.get(`${nameKey(name)}|${type}`);
+  }
 }

@@ -155,8 +155,11 @@ async function validated(q: ClientQuery, deps: HandlerDeps): Promise<Answer> {
     if (e instanceof UpstreamError) return upstreamFailure(q, e);
     throw e;
   }
-  const message = deps.memo.get(name, type);
-  const cacheHit = message === undefined || message === before;
+  const latest = deps.memo.get(name, type);
+  const cacheHit = latest === undefined || latest === before;
+  // A fresh upstream answer is what this verdict was reached on; a cached verdict is answered from the message it was reached on.
+  if (!cacheHit && result.status !== 'bogus') deps.memo.pin(name, type, latest);
+  const message = cacheHit ? deps.memo.pinned(name, type) : latest;
   if (result.status === 'bogus') {
     const first = result.reasons[0];
     const a = failure(q, 'bogus', first?.ede ?? EDE.DNSSEC_BOGUS, first ? reasonLine(first) : 'DNSSEC bogus');

@@ -192,6 +192,34 @@ describe('answers rebuilt from the verdict when the upstream message is no longe
   });
 });
 
+describe('a verdict from the result cache is answered from the message it was reached on', () => {
+  it('a later upstream answer to the same question (as a key-chain walk may get) does not reach the client under AD', async () => {
+    let tamper = false;
+    const planted = { name: nameFromText('planted.alg13.lab.'), type: RRType.NSEC, class: 1, ttl: 300, rdata: new Uint8Array([0, 0]) };
+    const source: ResponseSource = {
+      query: async (name, type) => {
+        const m = await network.query(name, type);
+        return tamper ? { ...m, authority: [...m.authority, planted] } : m;
+      },
+    };
+    const memo = new AnswerMemo(source);
+    const validator = createValidator({ source: memo, trustAnchors: loadTrustAnchorFile(lab.anchors.ds, Math.floor(Date.now() / 1000)) });
+    const server = new ProxyServer({ listen: [{ host: '127.0.0.1', port: 0 }], acl: new AccessList(), validator: () => validator, memo, log: () => undefined });
+    const [bound] = await server.start();
+    const s = { host: '127.0.0.1', port: bound!.port };
+    const first = await dig(s, 'www.alg13.lab.', 'A', ['+dnssec']);
+    expect(first.flags).toContain('ad');
+    tamper = true;
+    await memo.query(nameFromText('www.alg13.lab.'), RRType.A); // the same question asked again, other records back
+    expect(memo.get(nameFromText('www.alg13.lab.'), RRType.A)!.authority).toContain(planted);
+    const again = await dig(s, 'www.alg13.lab.', 'A', ['+dnssec']);
+    expect(again.flags).toContain('ad');
+    expect(again.raw).not.toMatch(/planted/);
+    expect(server.stats.snapshot().cacheHits).toBe(1);
+    await server.drain(1000);
+  });
+});
+
 describe('drain (SIGTERM)', () => {
   it('an answer in flight still goes out; new queries are not taken; drain then closes', async () => {
     const source = new HeldSource(network, new Set(['www.alg14.lab.']));

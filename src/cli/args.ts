@@ -343,6 +343,7 @@ export const USAGE = `Usage:
   dnssec-stub mail DOMAIN [DOMAIN...] [options] the DANE and policy report (mail --help)
   dnssec-stub demo [DIR]                       replay every fixture under DIR (default fixtures/lab)
   dnssec-stub doctor [--server ...] [--json]   check resolvers (dnssec-stub doctor --help)
+  dnssec-stub serve [options]                  a validating DNS proxy on loopback (serve --help)
   dnssec-stub --help | --version
 
 NAME: a domain name; non-ASCII names are asked as their A-label (bücher.example ->

@@ -7,6 +7,7 @@
  *   0 secure, 1 insecure, 2 bogus, 3 no answer, 64 usage error, 70 internal error,
  *   74 I/O error (stdout or the capture file cannot be written)
  *   (doctor: 0 some resolver is usable for validation, 1 none is)
+ *   (serve: 0 after a drain, 69 cannot listen; see serve.ts)
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -41,9 +42,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     // `--version` alone needs no parser; the parser (and what it checks names with) is loaded for everything else.
     if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return await run({ command: 'version' }, io, '');
-    // `mail` and `doctor` parse their own options (src/cli/mail-args.ts, src/cli/doctor.ts).
+    // `mail`, `doctor` and `serve` parse their own options (src/cli/mail-args.ts, doctor.ts, serve.ts).
     if (argv[0] === 'mail') return await (await import('./mail.js')).runMailCommand(argv.slice(1), io);
     if (argv[0] === 'doctor') return await (await import('./doctor.js')).runDoctorCommand(argv.slice(1), io);
+    if (argv[0] === 'serve') {
+      const serve = await import('./serve.js');
+      const cmd = serve.parseServe(argv.slice(1));
+      if (cmd.command === 'help') {
+        io.stdout.write(serve.SERVE_USAGE);
+        return 0;
+      }
+      return await serve.runServe(cmd, io);
+    }
     const args = await import('./args.js');
     return await run(args.parseCommandLine(argv), io, args.USAGE);
   } catch (e) {

@@ -19,11 +19,7 @@
  * machine hits both alike). Every answer is checked: secure (AD), the right rcode, records for the wildcards.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadTrustAnchorFile } from '../src/dnssec/anchors.js';
 import { createNetworkSource, type NetworkSource } from '../src/resolver/network-source.js';
 import { type ServerAddress, type Transport, type TransportResult, type TransportStats, type UpstreamQuery, newStats } from '../src/resolver/transport.js';
@@ -34,10 +30,10 @@ import { encodeQuery } from '../src/wire/message.js';
 import { nameFromText } from '../src/wire/name.js';
 import { RRType } from '../src/wire/rrtype.js';
 import { startForwarder } from './bulk-forwarder.js';
+import { BenchAbort, labctl, packageRoot, runBench } from './_lab.js';
 
 const CONCURRENCY = 64;
 const QUERY_TIMEOUT_MS = 5_000;
-const LABCTL_TIMEOUT_MS = 150_000;
 const WARMUP_NAMES = 300;
 
 interface Kind {
@@ -60,34 +56,14 @@ interface LabEnv {
   readonly anchors: { readonly ds: string };
 }
 
-class BenchAbort extends Error {
-  override name = 'BenchAbort';
-}
-
 /** No answer (upstream timeout or SERVFAIL on a busy machine): counted apart, never as an answer. */
 class NoAnswer extends Error {
   override name = 'NoAnswer';
 }
 
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'dnssec-stub') return dir;
-    dir = dirname(dir);
-  }
-  throw new BenchAbort('cannot find the dnssec-stub package root above bench/bulk');
-}
-
-const LABCTL = join(packageRoot(), 'test', 'lab', 'labctl.mjs');
+const ROOT = packageRoot(import.meta.url);
 const LAB_USER = `bench-bulk-${process.pid}`;
 
-function labctl(args: readonly string[]): { stdout: string; stderr: string } {
-  const env = { ...process.env, PATH: `${process.env['PATH'] ?? ''}:/usr/sbin:/sbin` };
-  const r = spawnSync(process.execPath, [LABCTL, ...args], { encoding: 'utf8', timeout: LABCTL_TIMEOUT_MS, env });
-  if (r.status !== 0) throw new BenchAbort(`lab ${args[0]} failed (exit ${r.status ?? r.signal}): ${(r.stderr || String(r.error ?? '')).trim()}`);
-  return { stdout: r.stdout, stderr: r.stderr };
-}
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -327,7 +303,7 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const rounds = option(argv, '--rounds', 5);
   const sliceMs = option(argv, '--slice-ms', 1_000);
-  const startOut = labctl(['start', '--user', LAB_USER]);
+  const startOut = labctl(ROOT, ['start', '--user', LAB_USER]);
   const reused = /lab reused/.test(startOut.stderr);
   const lab = JSON.parse(startOut.stdout) as LabEnv;
   console.log(`# lab ${reused ? 'already running (reused; left running)' : 'started by this run (stopped at the end)'}`);
@@ -335,16 +311,8 @@ async function main(): Promise<number> {
     await bench(lab, rounds, sliceMs);
     return 0;
   } finally {
-    if (!reused) labctl(['stop', '--user', LAB_USER]);
+    if (!reused) labctl(ROOT, ['stop', '--user', LAB_USER]);
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    console.error(`bench:bulk: ${e instanceof BenchAbort ? 'ABORTED: ' : 'internal error: '}${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
-  },
-);
+runBench('bench:bulk', main);

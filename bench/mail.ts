@@ -16,52 +16,30 @@
  * a separate validator, so both sides ask a warm resolver. Every report is checked (secure, DANE required);
  * a wrong one aborts the run.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadTrustAnchorFile } from '../src/dnssec/anchors.js';
 import { checkMail } from '../src/mail/check-mail.js';
 import { decideHost } from '../src/mail/dane.js';
 import type { DaneVerdict, LookupStatus } from '../src/mail/types.js';
 import { createNetworkSource } from '../src/resolver/network-source.js';
 import { createValidator } from '../src/validator/validator.js';
+import { BenchAbort, TOOL_ENV, labctl, packageRoot, runBench } from './_lab.js';
 
 const DOMAINS = Array.from({ length: 1000 }, (_, i) => `d${String(i).padStart(4, '0')}.bulk.lab.`);
 const CONCURRENCY = 8;
 const DELV_SAMPLE = Number(process.env['BENCH_MAIL_DELV_SAMPLE'] ?? 50);
 const PROCESS_TIMEOUT_MS = 30_000;
-const LABCTL_TIMEOUT_MS = 150_000;
 
-class BenchAbort extends Error {}
-
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'dnssec-stub') return dir;
-    dir = dirname(dir);
-  }
-  throw new BenchAbort('cannot find the dnssec-stub package root above bench/mail');
-}
-
-const ROOT = packageRoot();
-const LABCTL = join(ROOT, 'test', 'lab', 'labctl.mjs');
+const ROOT = packageRoot(import.meta.url);
 const LAB_USER = `bench-mail-${process.pid}`;
-const TOOL_ENV = { ...process.env, PATH: `${process.env['PATH'] ?? ''}:/usr/sbin:/sbin` };
 
 interface LabEnv {
   readonly resolver: { readonly address: string; readonly port: number };
   readonly anchors: { readonly ds: string; readonly delv: string };
 }
 
-function labctl(args: readonly string[]): { stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [LABCTL, ...args], { encoding: 'utf8', timeout: LABCTL_TIMEOUT_MS, env: TOOL_ENV });
-  if (r.status !== 0) throw new BenchAbort(`lab ${args[0]} failed (exit ${r.status ?? r.signal}): ${(r.stderr || String(r.error ?? '')).trim()}`);
-  return { stdout: r.stdout, stderr: r.stderr };
-}
 
 /** A UDP relay on 127.0.0.1 (ephemeral port) to the lab Unbound that counts the queries it passes. */
 async function countingRelay(target: { address: string; port: number }): Promise<{ port: number; queries: () => number; close: () => void }> {
@@ -155,7 +133,7 @@ async function delvReport(lab: LabEnv, relayPort: number, domain: string): Promi
 
 async function main(): Promise<number> {
   const t0 = performance.now();
-  const startOut = labctl(['start', '--user', LAB_USER]);
+  const startOut = labctl(ROOT, ['start', '--user', LAB_USER]);
   const reused = /lab reused/.test(startOut.stderr);
   const lab = JSON.parse(startOut.stdout) as LabEnv;
   console.log(`# lab ${reused ? 'already running (reused; left running)' : 'started by this run (stopped at the end)'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -190,16 +168,8 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     relay.close();
-    if (!reused) labctl(['stop', '--user', LAB_USER]);
+    if (!reused) labctl(ROOT, ['stop', '--user', LAB_USER]);
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    console.error(`bench:mail: ${e instanceof BenchAbort ? 'ABORTED: ' : 'internal error: '}${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
-  },
-);
+runBench('bench:mail', main);

@@ -12,17 +12,16 @@
  * NXDOMAIN abort the run.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BenchAbort, TOOL_ENV, labctl, packageRoot, runBench } from './_lab.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 6);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
 /** Queries outstanding (dnsperf -q). */
 const OUTSTANDING = 20;
-const LABCTL_TIMEOUT_MS = 150_000;
 
 const WARM = [
   'mail.lab MX', 'mx1.mail.lab A', '_25._tcp.mx1.mail.lab TLSA', 'mail.lab TXT', '_dmarc.mail.lab TXT',
@@ -30,29 +29,10 @@ const WARM = [
   'www.lab A', 'www.lab3 A', 'www.n3salt.lab A', 'unsigned.lab MX', 'www.sec.lab3 A',
 ];
 
-class BenchAbort extends Error {}
-
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'dnssec-stub') return dir;
-    dir = dirname(dir);
-  }
-  throw new BenchAbort('cannot find the package root');
-}
-
-const ROOT = packageRoot();
+const ROOT = packageRoot(import.meta.url);
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-const LABCTL = join(ROOT, 'test', 'lab', 'labctl.mjs');
 const LAB_USER = `bench-serve-${process.pid}`;
-const ENV = { ...process.env, PATH: `${process.env['PATH'] ?? ''}:/usr/sbin:/sbin` };
 
-function labctl(args: readonly string[]): { stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [LABCTL, ...args], { encoding: 'utf8', timeout: LABCTL_TIMEOUT_MS, env: ENV });
-  if (r.status !== 0) throw new BenchAbort(`lab ${args[0]} failed: ${(r.stderr || String(r.error ?? '')).trim()}`);
-  return r;
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -109,7 +89,7 @@ async function startUnbound(dir: string, upstream: string, anchor: string): Prom
       'remote-control:', '  control-enable: no', '',
     ].join('\n'),
   );
-  const proc = spawn('unbound', ['-d', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: ENV });
+  const proc = spawn('unbound', ['-d', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: TOOL_ENV });
   await waitFor(proc, /start of service/, 'unbound');
   return { name: 'unbound', port, proc };
 }
@@ -160,9 +140,9 @@ function distinctFile(dir: string, tag: string): string {
 
 const fmt = (n: number): string => (n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   if (!existsSync(CLI)) throw new BenchAbort(`${CLI} is missing: run npm run build first`);
-  const start = labctl(['start', '--user', LAB_USER]);
+  const start = labctl(ROOT, ['start', '--user', LAB_USER]);
   const reused = /lab reused/.test(start.stderr);
   const lab = JSON.parse(start.stdout) as { resolver: { address: string; port: number }; anchors: { ds: string } };
   const dir = mkdtempSync(join(tmpdir(), 'dnssec-stub-bench-serve-'));
@@ -172,7 +152,7 @@ async function main(): Promise<void> {
     targets.push(await startServe(upstream, lab.anchors.ds), await startUnbound(dir, upstream, lab.anchors.ds));
     const warmFile = join(dir, 'warm.txt');
     writeFileSync(warmFile, WARM.join('\n') + '\n');
-    console.log(`# bench:serve — dnssec-stub serve vs Unbound ${spawnSync('unbound', ['-V'], { encoding: 'utf8', env: ENV }).stdout.split('\n')[0]?.replace('Version ', '') ?? ''} validating forwarder`);
+    console.log(`# bench:serve — dnssec-stub serve vs Unbound ${spawnSync('unbound', ['-V'], { encoding: 'utf8', env: TOOL_ENV }).stdout.split('\n')[0]?.replace('Version ', '') ?? ''} validating forwarder`);
     console.log(`# same upstream ${upstream} (lab Unbound), dnsperf -q ${OUTSTANDING}, ${SECONDS} s per run, ${ROUNDS} rounds (alternating order), medians`);
     for (const t of targets) dnsperf({ ...t }, warmFile); // warm-up pass for the warm set
     console.log('workload  | serve q/s | unbound q/s | ratio serve/unbound | serve p50 / p99 ms | unbound p50 / p99 ms');
@@ -195,14 +175,12 @@ async function main(): Promise<void> {
         `${workload} | ${fmt(m('serve', 'qps'))} | ${fmt(m('unbound', 'qps'))} | ${median(ratios).toFixed(2)} | ${fmt(m('serve', 'p50'))} / ${fmt(m('serve', 'p99'))} | ${fmt(m('unbound', 'p50'))} / ${fmt(m('unbound', 'p99'))}`,
       );
     }
+    return 0;
   } finally {
     for (const t of targets) t.proc.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
-    if (!reused) labctl(['stop', '--user', LAB_USER]);
+    if (!reused) labctl(ROOT, ['stop', '--user', LAB_USER]);
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(`bench:serve: ${e instanceof BenchAbort ? 'ABORTED: ' : 'internal error: '}${e instanceof Error ? e.message : String(e)}`);
-  process.exitCode = 1;
-});
+runBench('bench:serve', main);

@@ -209,6 +209,9 @@ export class KeyChain {
     // turn a stripped answer insecure.
     const outcome = dsAbsence(zone, { ...denial.input, maxIterations: MAX_NSEC3_ITERATIONS_FOR_ZONE_CUTS });
     const signatures = denial.signatures;
+    if (denial.badSignatures.length > 0) {
+      return bogusEntry(zone, denial.badSignatures, [...parent.steps, step('bogus', { signatures, note: 'a signature of the DS denial failed' })], ctx.now);
+    }
     if (outcome.result === 'no-cut') return parent;
     if (outcome.result === 'insecure') {
       return {

@@ -8,13 +8,10 @@ import { type Name, isStrictSubdomain, isSubdomain, nameToText } from '../wire/n
 import type { Message } from '../wire/message.js';
 import { RRType, Rcode } from '../wire/rrtype.js';
 import { EDE } from '../types.js';
-import { verifyRrset } from '../dnssec/rrsig.js';
-import { cappedTtl, negativeTtl } from '../dnssec/ttl.js';
-import { MAX_RRSIGS_PER_RRSET } from '../dnssec/limits.js';
+import { negativeTtl } from '../dnssec/ttl.js';
 import type { ResponseRRsets } from './rrsets.js';
 import { because, rrsetLabel } from './reasons.js';
 import { denialInputFrom, proveNodata, proveNxdomain } from './denial-input.js';
-import { traceChecks } from './trace.js';
 import type { Link } from './outcome.js';
 import { Signers, isLink } from './signers.js';
 import { findSoa } from './classify.js';
@@ -61,13 +58,12 @@ export async function validateNegative(s: Signers, name: Name, qtype: number, ms
   const now = s.ctx.now;
   const d = denialInputFrom(sets.authority, entry, s.vctx());
   const signatures = [...d.signatures];
-  let ttl = Math.min(d.ttl, Math.max(0, entry.expires - now));
-  if (soa) {
-    const check = verifyRrset(soa, entry.dnskeys, s.vctx(), MAX_RRSIGS_PER_RRSET);
-    signatures.push(...traceChecks(soa, check));
-    if (check.ok) ttl = Math.min(ttl, cappedTtl(negativeTtl(soa), check.sig, now));
-  }
+  const ttl = Math.min(d.ttl, Math.max(0, entry.expires - now), d.soaTtl ?? Number.POSITIVE_INFINITY);
   const zone = nameToText(entry.zone);
+  if (d.badSignatures.length > 0) {
+    s.ctx.addStep({ kind: 'denial', zone, signatures, status: 'bogus', note: `${what}: a signature of the denial failed` });
+    return { status: 'bogus', reasons: d.badSignatures, ttl: 0, rrsets: [] };
+  }
   if (!d.hadRecords) {
     s.ctx.addStep({ kind: 'denial', zone, signatures, status: 'bogus', note: `${what}: no NSEC or NSEC3` });
     return { status: 'bogus', reasons: [because({ kind: 'denial-missing', what, zone: entry.zone })], ttl: 0, rrsets: [] };

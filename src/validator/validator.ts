@@ -10,7 +10,7 @@ import { type Name, nameFromText, nameKey, nameToText } from '../wire/name.js';
 import { RRType, Rcode, typeFromText, typeToText, rcodeToText } from '../wire/rrtype.js';
 import { rdataToText, rrToText } from '../wire/presentation.js';
 import type { CryptoOptions } from '../crypto/index.js';
-import { type TrustAnchor, loadTrustAnchorFile, DEFAULT_ROOT_ANCHORS_PATH } from '../dnssec/anchors.js';
+import { type TrustAnchor, AnchorFileError, anchorsAt, loadTrustAnchorWindows, DEFAULT_ROOT_ANCHORS_PATH } from '../dnssec/anchors.js';
 import type { RRset } from '../dnssec/rrsig.js';
 import type { ResponseSource } from '../types.js';
 import { QuestionContext, QueryBudgetError } from './context.js';
@@ -99,6 +99,8 @@ export class Validator {
   private readonly prefetch: boolean;
   private anchors: readonly TrustAnchor[] | undefined;
   private keyChain: KeyChain | undefined;
+  /** The anchors the key chain was built from, as one string (a change means a new chain). */
+  private chainAnchors = '';
   private readonly keyCacheSize: number;
   private readonly resultCacheSize: number;
   private readonly results = new Map<string, CachedResult>();
@@ -114,10 +116,24 @@ export class Validator {
     this.resultCacheSize = opts.resultCacheSize ?? 1000;
   }
 
+  /**
+   * The key chain for the anchors valid at `now` (RFC 9718 §2.1: each
+   * KeyDigest has its window), judged at every validation: when the set
+   * changes (a KSK roll while the process runs), a new chain with an empty
+   * key cache, and the results of the old anchors are dropped.
+   */
   private chain(now: number): KeyChain {
-    if (!this.keyChain) {
-      this.anchors ??= loadTrustAnchorFile(DEFAULT_ROOT_ANCHORS_PATH, now);
-      this.keyChain = new KeyChain(this.anchors, this.keyCacheSize);
+    this.anchors ??= loadTrustAnchorWindows(DEFAULT_ROOT_ANCHORS_PATH);
+    const active = anchorsAt(this.anchors, now);
+    if (active.length === 0) {
+      const file = this.anchors.find((a) => a.validity?.[0])?.validity?.[0]?.file ?? 'trust anchors';
+      throw new AnchorFileError(file, `no trust anchor is valid at ${new Date(now * 1000).toISOString()} (check validFrom/validUntil and the clock)`);
+    }
+    const key = active.map((a) => `${a.source}|${a.ds.length}|${a.dnskeys.length}`).join(';');
+    if (!this.keyChain || key !== this.chainAnchors) {
+      if (this.keyChain) this.results.clear();
+      this.keyChain = new KeyChain(active, this.keyCacheSize);
+      this.chainAnchors = key;
     }
     return this.keyChain;
   }

@@ -42,7 +42,6 @@ export type ReasonKind =
   | 'anchor-unsupported'
   | 'anchor-no-dnskey'
   | 'anchor-no-match'
-  | 'fetch-failed'
   | 'ds-unsigned'
   | 'ds-unsupported'
   | 'dnskey-missing'
@@ -95,12 +94,19 @@ export interface ResponseSource {
   query(name: Name, type: number): Promise<Message>;
 }
 
-/** Thrown (as a rejection) when no answer could be had at all: network failure, upstream failure. */
+/**
+ * Thrown (as a rejection) when no answer could be had at all: network
+ * failure, timeouts, an upstream that answered SERVFAIL/REFUSED. Never a
+ * verdict, never cached. `ede` is the RFC 8914 code for whoever shows one:
+ * 22 (No Reachable Authority) when the upstream answered that it could not
+ * get an answer, 23 (Network Error) when nothing usable came back.
+ */
 export class UpstreamError extends Error {
   override name = 'UpstreamError';
   constructor(
     message: string,
     override readonly cause?: unknown,
+    readonly ede: number = EDE.NETWORK_ERROR,
   ) {
     super(message);
   }

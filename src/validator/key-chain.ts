@@ -131,7 +131,15 @@ export class KeyChain {
     const last = Math.min(lower.length, upper.length + MAX_CUT_CHECK_LABELS);
     for (let n = upper.length + 1; n <= last; n++) {
       const c = ancestorWithLabels(lower, n);
-      const e = await this.entryFor(c, ctx, false, depth + 1);
+      // A DS query that got no answer proves nothing either way: no evidence
+      // of a cut. Should the answer end bogus, the validator reports the
+      // missing answer instead (QuestionContext.unanswered).
+      const e = await this.entryFor(c, ctx, false, depth + 1).catch((err: unknown) => {
+        if (!(err instanceof UpstreamError)) throw err;
+        ctx.unanswered ??= err;
+        return undefined;
+      });
+      if (!e) continue;
       const proven = e.kind === 'secure' || (e.kind === 'insecure' && e.cutProven !== false);
       if (proven && isStrictSubdomain(e.zone, upper) && isSubdomain(c, e.zone)) return e.zone;
     }
@@ -146,9 +154,6 @@ export class KeyChain {
    */
   private async zoneEntry(zone: Name, anchor: TrustAnchor, ctx: QuestionContext, depth: number): Promise<KeyEntry> {
     const msg = await fetchKeyData(zone, RRType.DS, ctx);
-    if (msg instanceof UpstreamError) {
-      return bogusEntry(zone, [because({ kind: 'fetch-failed', zone, type: 'DS', detail: msg.message })], [], ctx.now, true);
-    }
     const sets = responseRRsets(msg);
     // The parent side must be a strict ancestor of `zone`, at or below the anchor.
     const asParent = (p: Name | undefined): Name | undefined => (p && isStrictSubdomain(zone, p) && isSubdomain(p, anchor.zone) ? p : undefined);

@@ -43,7 +43,6 @@ export type ReasonData =
   | { kind: 'anchor-unsupported'; zone: Name }
   | { kind: 'anchor-no-dnskey'; zone: Name }
   | { kind: 'anchor-no-match'; zone: Name }
-  | { kind: 'fetch-failed'; zone: Name; type: 'DS' | 'DNSKEY'; detail: string; anchor?: boolean }
   | { kind: 'ds-unsigned'; zone: Name; parent: Name }
   | { kind: 'ds-unsupported'; zone: Name; digests: boolean }
   | { kind: 'dnskey-missing'; zone: Name }
@@ -96,11 +95,6 @@ function derive(d: ReasonData): Derived {
       return { ede: EDE.DNSKEY_MISSING, text: `no DNSKEY RRset for the trust anchor ${t(d.zone)}`, zone: d.zone };
     case 'anchor-no-match':
       return { ede: EDE.DNSKEY_MISSING, text: `no DNSKEY of ${t(d.zone)} matches the trust anchor`, zone: d.zone };
-    case 'fetch-failed':
-      if (d.type === 'DS') return { ede: EDE.NETWORK_ERROR, text: `no answer to the DS query for ${t(d.zone)}: ${d.detail}`, zone: d.zone };
-      return d.anchor
-        ? { ede: EDE.DNSKEY_MISSING, text: `no DNSKEY RRset for the trust anchor ${t(d.zone)}: ${d.detail}`, zone: d.zone }
-        : { ede: EDE.DNSKEY_MISSING, text: `no DNSKEY RRset for ${t(d.zone)}, which has a DS: ${d.detail}`, zone: d.zone };
     case 'ds-unsigned':
       return { ede: EDE.RRSIGS_MISSING, text: `RRSIGs missing: the DS RRset of ${t(d.zone)} is not signed by its parent zone`, zone: d.parent };
     case 'ds-unsupported':

@@ -18,7 +18,7 @@ import { KeyChain } from './key-chain.js';
 import { AnswerValidator, type AnswerOutcome } from './answer.js';
 import type { ChainStep, ValidatedRecord, ValidationResult } from './result.js';
 import { because } from './reasons.js';
-import { MAX_RESULT_TTL } from '../dnssec/ttl.js';
+import { BOGUS_TTL, MAX_RESULT_TTL } from '../dnssec/ttl.js';
 import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
 
 export interface ValidatorOptions {
@@ -38,11 +38,18 @@ export interface ValidatorOptions {
   /** Entries in the validated-key cache (LRU). Default 10000. */
   readonly keyCacheSize?: number;
   /**
-   * Secure and insecure results kept (LRU), each until its capped TTL runs
-   * out (RFC 4035 §5.3.3); bogus results are never kept. Default 1000; 0
-   * turns the result cache off.
+   * Results kept (LRU): secure and insecure ones until their capped TTL runs
+   * out (RFC 4035 §5.3.3), bogus ones for `bogusTtl`. Default 1000; 0 turns
+   * the result cache off.
    */
   readonly resultCacheSize?: number;
+  /**
+   * Seconds a bogus result is kept (Unbound's val-bogus-ttl): asks for a
+   * broken name within that time cost nothing upstream. Default 60; 0 keeps
+   * none. A question that ran out of its work budget, or that got no answer
+   * (UpstreamError), is never kept.
+   */
+  readonly bogusTtl?: number;
 }
 
 function systemClock(): number {
@@ -103,6 +110,7 @@ export class Validator {
   private chainAnchors = '';
   private readonly keyCacheSize: number;
   private readonly resultCacheSize: number;
+  private readonly bogusTtl: number;
   private readonly results = new Map<string, CachedResult>();
   private readonly inFlight = new Map<string, Promise<CachedResult>>();
 
@@ -114,6 +122,7 @@ export class Validator {
     this.anchors = opts.trustAnchors;
     this.keyCacheSize = opts.keyCacheSize ?? 10_000;
     this.resultCacheSize = opts.resultCacheSize ?? 1000;
+    this.bogusTtl = opts.bogusTtl ?? BOGUS_TTL;
   }
 
   /**
@@ -169,12 +178,14 @@ export class Validator {
     const qname = toName(name);
     const qtype = toType(type);
     const now = this.clock();
+    // The anchors are judged first: a change (a KSK roll) drops the results of the old ones.
+    this.chain(now);
     const key = `${nameKey(qname)}|${qtype}`;
     const hit = this.results.get(key);
     if (hit && hit.expires > now) {
       this.results.delete(key);
       this.results.set(key, hit);
-      return present(hit, qname, qtype, hit.expires - now);
+      return present(hit, qname, qtype, hit.outcome.status === 'bogus' ? 0 : hit.expires - now);
     }
     if (hit) this.results.delete(key);
     // Identical questions in flight are validated once.
@@ -184,8 +195,9 @@ export class Validator {
       this.inFlight.set(key, pending);
     }
     const done = await pending;
-    if (this.resultCacheSize > 0 && done.outcome.status !== 'bogus' && done.outcome.ttl > 0 && !this.results.has(key)) {
-      this.results.set(key, done);
+    const keep = done.outcome.status === 'bogus' ? !done.transient && this.bogusTtl > 0 : done.outcome.ttl > 0;
+    if (this.resultCacheSize > 0 && keep && !this.results.has(key)) {
+      this.results.set(key, done.outcome.status === 'bogus' ? { ...done, expires: now + this.bogusTtl } : done);
       while (this.results.size > this.resultCacheSize) this.results.delete(this.results.keys().next().value as string);
     }
     return present(done, qname, qtype, done.outcome.ttl);
@@ -203,9 +215,12 @@ export class Validator {
     }
     try {
       const raw = await answer.run(qname, qtype);
+      // No answer is never bogus: a bogus verdict reached without an answer that was asked for is that missing answer.
+      if (raw.status === 'bogus' && ctx.unanswered) throw ctx.unanswered;
       // No result outlives a day, whatever TTLs the (possibly unsigned) data claimed.
       const outcome = { ...raw, ttl: Math.min(raw.ttl, MAX_RESULT_TTL) };
-      return { outcome, chain: ctx.trace, expires: now + outcome.ttl };
+      // A verdict reached while the work budget ran out says nothing durable.
+      return { outcome, chain: ctx.trace, expires: now + outcome.ttl, transient: ctx.budget.exhausted };
     } catch (e) {
       if (e instanceof QueryBudgetError) {
         const outcome: AnswerOutcome = {
@@ -215,7 +230,7 @@ export class Validator {
           rcode: Rcode.SERVFAIL,
           rrsets: [],
         };
-        return { outcome, chain: ctx.trace, expires: now };
+        return { outcome, chain: ctx.trace, expires: now, transient: true };
       }
       throw e;
     }
@@ -227,6 +242,8 @@ interface CachedResult {
   readonly chain: readonly ChainStep[];
   /** Unix time when the result's TTL runs out. */
   readonly expires: number;
+  /** Decided on an exhausted work budget: not kept. */
+  readonly transient?: boolean;
 }
 
 function present(c: CachedResult, qname: Name, qtype: number, ttl: number): ValidationResult {

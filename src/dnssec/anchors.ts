@@ -26,6 +26,7 @@ import { PresentationError, parseZoneTextWithLines } from '../wire/presentation.
 import { type TrustAnchor, AnchorFileError, groupAnchors } from './anchor-types.js';
 import { parseRootAnchorsXml, parseRootAnchorsXmlWindows } from './anchors-xml.js';
 import { isBindAnchorText, parseBindAnchors } from './anchors-bind.js';
+import { isAutotrustText, trustedAutotrustRecords } from './anchors-autotrust.js';
 
 export { type TrustAnchor, type AnchorWindow, AnchorFileError, anchorsAt } from './anchor-types.js';
 export { parseRootAnchorsXml, parseRootAnchorsXmlWindows } from './anchors-xml.js';
@@ -34,7 +35,7 @@ export { parseRootAnchorsXml, parseRootAnchorsXmlWindows } from './anchors-xml.j
  * DS and/or DNSKEY records in presentation format (several zones allowed),
  * or BIND trust-anchors / managed-keys / trusted-keys clauses.
  */
-export function parseAnchorText(text: string, fileName: string): TrustAnchor[] {
+export function parseAnchorText(text: string, fileName: string, nowUnixSeconds: number = Math.floor(Date.now() / 1000)): TrustAnchor[] {
   if (isBindAnchorText(text)) return parseBindAnchors(text, fileName);
   let rrs: { rr: RR; line: number }[];
   try {
@@ -42,6 +43,12 @@ export function parseAnchorText(text: string, fileName: string): TrustAnchor[] {
   } catch (e) {
     if (e instanceof PresentationError) throw new AnchorFileError(fileName, e.detail, e.line);
     throw e;
+  }
+  if (isAutotrustText(text)) {
+    // Unbound autotrust file: only keys in a trusted RFC 5011 state (anchors-autotrust.ts).
+    const { kept, dropped } = trustedAutotrustRecords(text, rrs, nowUnixSeconds);
+    if (kept.length === 0) throw new AnchorFileError(fileName, `no key in a trusted RFC 5011 state (VALID, or ADDPEND after its hold-down): ${dropped.join(', ')}`);
+    rrs = kept;
   }
   return groupAnchors(rrs, fileName);
 }
@@ -57,7 +64,7 @@ export function loadTrustAnchorFile(path: string, nowUnixSeconds: number): Trust
     throw new AnchorFileError(path, `cannot read trust anchor file: ${(e as Error).message}`);
   }
   if (/^\s*</.test(text.replace(/^\uFEFF/, ''))) return parseRootAnchorsXml(text, path, nowUnixSeconds);
-  return parseAnchorText(text, path);
+  return parseAnchorText(text, path, nowUnixSeconds);
 }
 
 /**

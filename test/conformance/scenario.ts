@@ -33,6 +33,7 @@ import type { Status } from '../../src/types.js';
 import { type RplEntry, type RplScenario, parseRpl } from './rpl.js';
 import { ReplayResolver } from './replay-resolver.js';
 import { DIFFERENCES } from './skip-table.js';
+import { coverOf } from '../support/covered.js';
 
 export type Expected = Status | 'not-bogus' | 'unchecked';
 
@@ -195,6 +196,9 @@ export async function runScenario(sc: RplScenario): Promise<ScenarioOutcome> {
     const edeGot = res.reasons[0]?.ede;
     const reasons = res.reasons.map((r) => `EDE ${r.ede} ${r.text}`).join(' | ');
     const problems: string[] = [];
+    // Issue 13 item 1: every record handed out is covered (a verified RRSIG, the DNAME synthesis, or a proven insecure cut).
+    const uncovered = res.status === 'bogus' ? res.records.map((r) => r.text) : res.records.filter((r) => coverOf(res!, r) === undefined).map((r) => r.text);
+    if (uncovered.length > 0) problems.push(`records not covered: ${uncovered.join(' | ')}`);
     if (expected === 'unchecked') {
       // CD query: Unbound does not validate; nothing to compare.
     } else if (expected === 'not-bogus') {

@@ -16,6 +16,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { type TrustAnchor, loadTrustAnchorFile } from '../../src/dnssec/anchors.js';
+import { assertCovered } from '../support/covered.js';
 import { type NetworkSource, type NetworkSourceOptions, createNetworkSource } from '../../src/resolver/network-source.js';
 import type { Protocol } from '../../src/resolver/transport.js';
 import { UpstreamError, type ValidationResult } from '../../src/validator/result.js';
@@ -86,7 +87,10 @@ function answerRecords(m: Message): string[] {
 
 async function validateOutcome(v: Validator, c: LabCase): Promise<Outcome> {
   try {
-    return outcomeOf(await v.validate(c.qname, c.qtype));
+    const res = await v.validate(c.qname, c.qtype);
+    // Issue 13 item 1: every record handed out is covered.
+    assertCovered(res);
+    return outcomeOf(res);
   } catch (e) {
     if (e instanceof UpstreamError) return { status: 'error', error: e.message };
     throw e;

@@ -74,8 +74,12 @@ export type ReasonKind =
 export interface Reason {
   /** What happened; the text and EDE code follow from it and its data. */
   readonly kind: ReasonKind;
-  /** RFC 8914 info code. */
-  readonly ede: number;
+  /**
+   * RFC 8914 info code; null for an insecure reason that is no error (no
+   * trust anchor, an unsigned delegation, an Opt-Out span): EDE 0 would say
+   * "Other Error".
+   */
+  readonly ede: number | null;
   /** A short fixed text, e.g. "signature expired". */
   readonly text: string;
   /** The zone the reason is about, presentation form. */

@@ -62,7 +62,7 @@ async function validatedKeyset(input: KeysetInput, ctx: QuestionContext): Promis
   });
   if (!keyset) return bogusEntry(zone, [input.noKeyset()], [...input.before, step('bogus')], ctx.now);
   if (trusted.size === 0) return bogusEntry(zone, [input.noTrusted()], [...input.before, step('bogus')], ctx.now);
-  const check = verifyRrset(keyset, [...trusted], { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto }, MAX_RRSIGS_PER_RRSET);
+  const check = verifyRrset(keyset, [...trusted], { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto }, MAX_RRSIGS_PER_RRSET, keyset.rrs);
   sigs.push(...traceChecks(keyset, check));
   if (!check.ok) return bogusEntry(zone, [rrsetFailureReason(check, rrsetLabel(zone, RRType.DNSKEY), zone)], [...input.before, step('bogus')], ctx.now);
   const ttl = Math.min(cappedTtl(keyset.ttl, check.sig, ctx.now), MAX_ENTRY_TTL);

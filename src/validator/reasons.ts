@@ -14,6 +14,8 @@ const SIG_FAILURE: Record<SigFailure | 'no-rrsig', { ede: number; text: string }
   'not-yet-valid': { ede: EDE.SIGNATURE_NOT_YET_VALID, text: 'signature not yet valid' },
   'bad-signature': { ede: EDE.DNSSEC_BOGUS, text: 'signature does not verify' },
   'no-matching-key': { ede: EDE.DNSKEY_MISSING, text: 'no DNSKEY matches the RRSIG' },
+  'untrusted-key': { ede: EDE.DNSKEY_MISSING, text: 'the RRSIG\'s key is in the DNSKEY RRset but not trusted (no DS or trust anchor matches it)' },
+  'not-zone-key': { ede: EDE.NO_ZONE_KEY_BIT_SET, text: 'the RRSIG\'s key has no Zone Key flag (RFC 4034 §2.1.1)' },
   'revoked-key': { ede: EDE.DNSSEC_BOGUS, text: 'RRSIG made by a revoked key (RFC 5011)' },
   'too-many-keys': { ede: EDE.DNSSEC_BOGUS, text: 'too many keys share the key tag (KeyTrap limit)' },
   'budget-exhausted': { ede: EDE.DNSSEC_BOGUS, text: 'signature verification budget exhausted (KeyTrap limit)' },
@@ -76,7 +78,8 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const kindsAgree: Same<ReasonData['kind'], ReasonKind> = true;
 void kindsAgree;
 
-type Derived = { ede: number; text: string; zone?: Name; keyTag?: number };
+/** `ede: null` for an insecure reason that is no error (RFC 8914 EDE 0 means "Other Error"). */
+type Derived = { ede: number | null; text: string; zone?: Name; keyTag?: number };
 const t = nameToText;
 
 function derive(d: ReasonData): Derived {
@@ -88,7 +91,7 @@ function derive(d: ReasonData): Derived {
     case 'unsigned':
       return { ede: MISSING[d.missing].ede, text: `${MISSING[d.missing].text}: ${d.what} in the signed zone ${t(d.zone)}`, zone: d.zone };
     case 'no-trust-anchor':
-      return { ede: EDE.OTHER, text: `no trust anchor at or above ${t(d.name)}` };
+      return { ede: null, text: `no trust anchor at or above ${t(d.name)}` };
     case 'anchor-unsupported':
       return { ede: EDE.UNSUPPORTED_DNSKEY_ALGORITHM, text: `trust anchor for ${t(d.zone)} uses only unsupported algorithms or digests (RFC 4035 §5, RFC 6840 §5.2)`, zone: d.zone };
     case 'anchor-no-dnskey':
@@ -113,7 +116,7 @@ function derive(d: ReasonData): Derived {
         ...(d.keyTags[0] !== undefined ? { keyTag: d.keyTags[0] } : {}),
       };
     case 'insecure-delegation':
-      return { ede: d.ede ?? EDE.OTHER, text: `insecure delegation: ${d.detail}`, zone: d.zone };
+      return { ede: d.ede ?? null, text: `insecure delegation: ${d.detail}`, zone: d.zone };
     case 'no-ds-proof':
       return { ede: d.ede, text: `no DS for ${t(d.zone)} and no valid proof of its absence: ${d.text}`, zone: d.parent };
     case 'ds-denial-unsigned':
@@ -137,13 +140,13 @@ function derive(d: ReasonData): Derived {
     case 'denial-failed':
       return { ede: d.ede, text: `${d.what}: ${d.text}`, zone: d.zone };
     case 'denial-insecure':
-      return { ede: d.ede ?? EDE.OTHER, text: `${d.what}: ${d.detail}`, zone: d.zone };
+      return { ede: d.ede ?? null, text: `${d.what}: ${d.detail}`, zone: d.zone };
     case 'wildcard-expanded-denial':
       return { ede: EDE.DNSSEC_BOGUS, text: `${d.what} is a wildcard expansion and proves nothing`, zone: d.zone };
     case 'wildcard-unproven':
       return { ede: d.ede, text: `wildcard answer ${d.what} without a proof that the name does not exist: ${d.text}`, zone: d.zone };
     case 'wildcard-insecure':
-      return { ede: d.ede ?? EDE.OTHER, text: `wildcard answer ${d.what}: ${d.detail}`, zone: d.zone };
+      return { ede: d.ede ?? null, text: `wildcard answer ${d.what}: ${d.detail}`, zone: d.zone };
     case 'referral':
       return { ede: EDE.DNSSEC_BOGUS, text: `upstream returned a referral to the signed zone ${t(d.zone)} instead of an answer`, zone: d.signed };
     case 'chain-too-long':
@@ -211,6 +214,6 @@ export function sortReasons(reasons: readonly Reason[]): Reason[] {
   });
   return unique
     .map((r, i) => ({ r, i }))
-    .sort((a, b) => (EDE_RANK[b.r.ede] ?? 0) - (EDE_RANK[a.r.ede] ?? 0) || a.i - b.i)
+    .sort((a, b) => (EDE_RANK[b.r.ede ?? -1] ?? 0) - (EDE_RANK[a.r.ede ?? -1] ?? 0) || a.i - b.i)
     .map((x) => x.r);
 }

@@ -49,7 +49,7 @@ export interface StepOutcome {
   /** Why it failed, or a note. */
   readonly detail: string;
   readonly edeExpected?: number | 'any';
-  readonly edeGot?: number;
+  readonly edeGot?: number | null;
   /** The question has no upstream entry at all: Unbound answers it from its cache. */
   readonly notReplayable?: boolean;
   readonly reasons?: string;

@@ -10,7 +10,7 @@ import { rdataToText } from '../../src/wire/presentation.js';
 import type { Message } from '../../src/wire/message.js';
 import { RplError, parseRpl } from './rpl.js';
 import { ReplayResolver, chainEnd } from './replay-resolver.js';
-import { parseOverrideDate, scenarioTime } from './scenario.js';
+import { parseOverrideDate, scenarioTime, validationTimes } from './scenario.js';
 
 const SIG = 'MC0CFQCN+qHdJxoI/2tNKwsb08pra/G7aAIUAWA5sDdJTbrXA1/3OaesGBAO3sI=';
 
@@ -195,5 +195,19 @@ describe('replay resolver', () => {
     expect(nameToText(chainEnd(answer, n('alias.example.com.'), RRType.A).name)).toBe('www.example.com.');
     expect(chainEnd(answer, n('alias.example.com.'), RRType.A).complete).toBe(false);
     expect(chainEnd(answer, n('alias.example.com.'), RRType.CNAME).complete).toBe(true);
+  });
+});
+
+describe('the validator clock follows TIME_PASSES (issue 10 correction 7)', () => {
+  it('steps after TIME_PASSES ELAPSE 10 are validated 10 s later; steps before it at the scenario date', () => {
+    const text = TEXT.replace('SCENARIO_END', 'STEP 12 QUERY\nENTRY_BEGIN\nREPLY RD DO\nSECTION QUESTION\nalias.example.com. IN A\nENTRY_END\nSTEP 13 TIME_PASSES ELAPSE 5\nSCENARIO_END');
+    const sc = parseRpl(text, 'time.rpl');
+    const t = validationTimes(sc);
+    const start = scenarioTime(sc);
+    expect(t.get(1)).toBe(start);
+    expect(t.get(10)).toBe(start);
+    expect(t.get(11)).toBe(start + 10);
+    expect(t.get(12)).toBe(start + 10);
+    expect(t.get(13)).toBe(start + 15);
   });
 });

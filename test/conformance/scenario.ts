@@ -138,10 +138,25 @@ function describeRecords(keys: readonly string[]): string {
   }).join('; ');
 }
 
+/**
+ * The validation time at each step: the scenario's date, moved on by every
+ * TIME_PASSES step before it, as Unbound's clock is (issue 10 correction 7).
+ */
+export function validationTimes(sc: RplScenario): Map<number, number> {
+  const out = new Map<number, number>();
+  let now = scenarioTime(sc);
+  for (const st of sc.steps) {
+    if (st.kind === 'TIME_PASSES' && 'elapse' in st) now += st.elapse;
+    out.set(st.step, now);
+  }
+  return out;
+}
+
 /** Runs every QUERY/CHECK_ANSWER pair of a scenario with one validator (its key cache spans the steps). */
 export async function runScenario(sc: RplScenario): Promise<ScenarioOutcome> {
   const resolver = new ReplayResolver(sc);
-  const now = scenarioTime(sc);
+  const times = validationTimes(sc);
+  let now = scenarioTime(sc);
   const validator = createValidator({
     source: resolver,
     // No trust-anchor line (val_adcopy.rpl): no anchors, everything is insecure.
@@ -158,7 +173,8 @@ export async function runScenario(sc: RplScenario): Promise<ScenarioOutcome> {
       query = { step: st.step, entry: st.entry };
       continue;
     }
-    if (st.kind !== 'CHECK_ANSWER' || !('entry' in st)) continue; // TIME_PASSES, TRAFFIC: validation uses the fixed date
+    now = times.get(st.step) ?? now;
+    if (st.kind !== 'CHECK_ANSWER' || !('entry' in st)) continue; // TRAFFIC
     if (!query) throw new Error(`${sc.file}: CHECK_ANSWER at step ${st.step} without a QUERY`);
     const q = query.entry.question;
     if (!q) throw new Error(`${sc.file}: QUERY at step ${query.step} without a question`);

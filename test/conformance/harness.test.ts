@@ -211,3 +211,25 @@ describe('the validator clock follows TIME_PASSES (issue 10 correction 7)', () =
     expect(t.get(13)).toBe(start + 15);
   });
 });
+
+describe('out-of-zone answer records are dropped (RFC 2181 §5.4.1, issue 10 correction 7)', () => {
+  it('the example.com. server\'s A record for www.other.net. is not passed on; its in-zone CNAME is', () => {
+    const OUT = `ENTRY_BEGIN
+MATCH opcode qtype qname
+REPLY QR AA NOERROR
+SECTION QUESTION
+out.example.com. IN A
+SECTION ANSWER
+out.example.com. IN CNAME www.other.net.
+www.other.net. IN A 6.6.6.6
+ENTRY_END
+`;
+    const text = TEXT.replace('ENTRY_BEGIN\nMATCH opcode qtype qname\nREPLY QR AA NOERROR\nSECTION QUESTION\nalias.example.com. IN A', `${OUT}ENTRY_BEGIN\nMATCH opcode qtype qname\nREPLY QR AA NOERROR\nSECTION QUESTION\nalias.example.com. IN A`);
+    expect(text).toContain('out.example.com. IN CNAME');
+    const r = new ReplayResolver(parseRpl(text, 'out.rpl'));
+    const reply = r.resolve(n('out.example.com.'), RRType.A);
+    const answer = reply.answer.map((rr) => `${nameToText(rr.name)} ${typeToText(rr.type)} ${rdataToText(rr.type, rr.rdata)}`);
+    expect(answer).toContain('out.example.com. CNAME www.other.net.');
+    expect(answer.join(' ')).not.toMatch(/6\.6\.6\.6/);
+  });
+});

@@ -42,7 +42,6 @@ export type ReasonKind =
   | 'anchor-unsupported'
   | 'anchor-no-dnskey'
   | 'anchor-no-match'
-  | 'fetch-failed'
   | 'ds-unsigned'
   | 'ds-unsupported'
   | 'dnskey-missing'
@@ -69,14 +68,20 @@ export type ReasonKind =
   | 'dname-mismatch'
   | 'rcode-contradicts'
   | 'yxdomain-without-dname'
-  | 'budget';
+  | 'budget'
+  /** Not a validation verdict: a lookup that got no answer (UpstreamError), as reports beside verdicts show it (EDE 22/23). */
+  | 'no-answer';
 
 /** Why an answer is bogus (or, for insecure, which proof made it so). */
 export interface Reason {
   /** What happened; the text and EDE code follow from it and its data. */
   readonly kind: ReasonKind;
-  /** RFC 8914 info code. */
-  readonly ede: number;
+  /**
+   * RFC 8914 info code; null for an insecure reason that is no error (no
+   * trust anchor, an unsigned delegation, an Opt-Out span): EDE 0 would say
+   * "Other Error".
+   */
+  readonly ede: number | null;
   /** A short fixed text, e.g. "signature expired". */
   readonly text: string;
   /** The zone the reason is about, presentation form. */
@@ -108,12 +113,19 @@ export interface QueryOptions {
   readonly deadlineMs?: number;
 }
 
-/** Thrown (as a rejection) when no answer could be had at all: network failure, upstream failure. */
+/**
+ * Thrown (as a rejection) when no answer could be had at all: network
+ * failure, timeouts, an upstream that answered SERVFAIL/REFUSED. Never a
+ * verdict, never cached. `ede` is the RFC 8914 code for whoever shows one:
+ * 22 (No Reachable Authority) when the upstream answered that it could not
+ * get an answer, 23 (Network Error) when nothing usable came back.
+ */
 export class UpstreamError extends Error {
   override name = 'UpstreamError';
   constructor(
     message: string,
     override readonly cause?: unknown,
+    readonly ede: number = EDE.NETWORK_ERROR,
   ) {
     super(message);
   }

@@ -6,6 +6,7 @@
  * RFC 7672 §2.2.2-§2.2.3 TLSA base domains).
  */
 import { EDE } from '../types.js';
+import { because } from '../validator/reasons.js';
 import { UpstreamError, type ValidationResult } from '../validator/result.js';
 import { ValidationInputError, type Validator } from '../validator/validator.js';
 import { readMx, readTlsa, readTxt } from '../validator/typed.js';
@@ -54,8 +55,8 @@ export async function lookup<T>(v: Validator, name: string, type: string, read: 
     result = await v.validate(name, type);
   } catch (e) {
     if (!(e instanceof UpstreamError) && !(e instanceof ValidationInputError)) throw e;
-    const text = e instanceof UpstreamError ? `no answer: ${e.message}` : e.message;
-    const lookup: Lookup = { name: canonicalName(name), type, status: 'error', rcode: null, expanded: canonicalName(name), data: [], reasons: [{ kind: 'fetch-failed', ede: EDE.NETWORK_ERROR, text }] };
+    const reason = e instanceof UpstreamError ? because({ kind: 'no-answer', detail: e.message, ede: e.ede }) : { kind: 'no-answer' as const, ede: EDE.NETWORK_ERROR, text: e.message };
+    const lookup: Lookup = { name: canonicalName(name), type, status: 'error', rcode: null, expanded: canonicalName(name), data: [], reasons: [reason] };
     return { lookup, records: [] };
   }
   const finals = result.records.filter((r) => r.type === result.type);

@@ -29,6 +29,12 @@ export class QuestionContext {
   private readonly seenSteps = new Set<ChainStep>();
   private readonly memo = new Map<string, Promise<Message>>();
   queries = 0;
+  /**
+   * A query whose answer was wanted but did not come (a zone-cut check that
+   * went on without it). A bogus verdict reached after one is no verdict:
+   * the validator reports this instead (no answer is never bogus).
+   */
+  unanswered: UpstreamError | undefined;
 
   constructor(
     readonly source: ResponseSource,

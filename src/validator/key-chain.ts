@@ -141,7 +141,15 @@ export class KeyChain {
     for (let n = upper.length + 1; n <= last; n++) {
       const c = ancestorWithLabels(lower, n);
       if (absent?.(c) || (!this.cache.has(c, ctx.now) && this.provenAbsent(c, ctx.now))) return undefined;
-      const e = await this.entryFor(c, ctx, false, depth + 1);
+      // A DS query that got no answer proves nothing either way: no evidence
+      // of a cut. Should the answer end bogus, the validator reports the
+      // missing answer instead (QuestionContext.unanswered).
+      const e = await this.entryFor(c, ctx, false, depth + 1).catch((err: unknown) => {
+        if (!(err instanceof UpstreamError)) throw err;
+        ctx.unanswered ??= err;
+        return undefined;
+      });
+      if (!e) continue;
       const proven = e.kind === 'secure' || (e.kind === 'insecure' && e.cutProven !== false);
       if (proven && isStrictSubdomain(e.zone, upper) && isSubdomain(c, e.zone)) return e.zone;
     }
@@ -156,9 +164,6 @@ export class KeyChain {
    */
   private async zoneEntry(zone: Name, anchor: TrustAnchor, ctx: QuestionContext, depth: number): Promise<KeyEntry> {
     const msg = await fetchKeyData(zone, RRType.DS, ctx);
-    if (msg instanceof UpstreamError) {
-      return bogusEntry(zone, [because({ kind: 'fetch-failed', zone, type: 'DS', detail: msg.message })], [], ctx.now, true);
-    }
     const sets = responseRRsets(msg);
     // The parent side must be a strict ancestor of `zone`, at or below the anchor.
     const asParent = (p: Name | undefined): Name | undefined => (p && isStrictSubdomain(zone, p) && isSubdomain(p, anchor.zone) ? p : undefined);
@@ -219,6 +224,9 @@ export class KeyChain {
     // turn a stripped answer insecure.
     const outcome = dsAbsence(zone, { ...denial.input, maxIterations: MAX_NSEC3_ITERATIONS_FOR_ZONE_CUTS });
     const signatures = denial.signatures;
+    if (denial.badSignatures.length > 0) {
+      return bogusEntry(zone, denial.badSignatures, [...parent.steps, step('bogus', { signatures, note: 'a signature of the DS denial failed' })], ctx.now);
+    }
     if (outcome.result === 'no-cut') return parent;
     if (outcome.result === 'insecure') {
       return {

@@ -21,5 +21,6 @@ const PATH_FIXABLE: ReadonlySet<number> = new Set([EDE.RRSIGS_MISSING, EDE.DNSKE
 
 /** True when the verdict is bogus and its main reason is something another path could fix. */
 export function anotherPathCouldFix(outcome: { readonly status: Status; readonly reasons: readonly Reason[] }): boolean {
-  return outcome.status === 'bogus' && outcome.reasons[0] !== undefined && PATH_FIXABLE.has(outcome.reasons[0].ede);
+  const ede = outcome.reasons[0]?.ede;
+  return outcome.status === 'bogus' && ede !== undefined && ede !== null && PATH_FIXABLE.has(ede);
 }

@@ -10,7 +10,7 @@ import { type Name, nameKey, nameToText } from '../wire/name.js';
 import { RRType, Rcode, typeToText, rcodeToText } from '../wire/rrtype.js';
 import { rdataToText, rrToText } from '../wire/presentation.js';
 import { type CryptoOptions, pureCryptoReady } from '../crypto/index.js';
-import { type TrustAnchor, loadTrustAnchorFile, DEFAULT_ROOT_ANCHORS_PATH } from '../dnssec/anchors.js';
+import { type TrustAnchor, AnchorFileError, anchorsAt, loadTrustAnchorWindows, DEFAULT_ROOT_ANCHORS_PATH } from '../dnssec/anchors.js';
 import type { RRset } from '../dnssec/rrsig.js';
 import type { ResponseSource } from '../types.js';
 import { QuestionContext, QueryBudgetError, type QuestionLimits } from './context.js';
@@ -20,7 +20,7 @@ import { KeyChain } from './key-chain.js';
 import { AnswerValidator, type AnswerOutcome } from './answer.js';
 import type { ChainStep, ValidatedRecord, ValidationResult } from './result.js';
 import { because } from './reasons.js';
-import { MAX_RESULT_TTL } from '../dnssec/ttl.js';
+import { BOGUS_TTL, MAX_RESULT_TTL } from '../dnssec/ttl.js';
 import { ValidationInputError, toName, toType } from './input.js';
 import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
 import { AggressiveCache } from './aggressive-cache.js';
@@ -45,9 +45,9 @@ export interface ValidatorOptions {
   /** Entries in the validated-key cache (LRU). Default 10000. */
   readonly keyCacheSize?: number;
   /**
-   * Secure and insecure results kept (LRU), each until its capped TTL runs
-   * out (RFC 4035 §5.3.3); bogus results are never kept. Default 1000; 0
-   * turns the result cache off.
+   * Results kept (LRU): secure and insecure ones until their capped TTL runs
+   * out (RFC 4035 §5.3.3), bogus ones for `bogusTtl`. Default 1000; 0 turns
+   * the result cache off.
    */
   readonly resultCacheSize?: number;
   /** Default deadline of one validate() call, ms (DEFAULT_DEADLINE_MS, 10 s). */
@@ -60,6 +60,13 @@ export interface ValidatorOptions {
   readonly aggressiveNsec?: boolean;
   /** Records and wildcard RRsets kept for aggressiveNsec (oldest out first). Default 10000. */
   readonly aggressiveCacheSize?: number;
+  /**
+   * Seconds a bogus result is kept (Unbound's val-bogus-ttl): asks for a
+   * broken name within that time cost nothing upstream. Default 60; 0 keeps
+   * none. A question that ran out of its work budget, or that got no answer
+   * (UpstreamError), is never kept.
+   */
+  readonly bogusTtl?: number;
 }
 
 /** Per-call options of validate(). */
@@ -99,8 +106,13 @@ export class Validator {
   private readonly prefetch: boolean;
   private anchors: readonly TrustAnchor[] | undefined;
   private keyChain: KeyChain | undefined;
+  /** The anchors the key chain was built from, as one string (a change means a new chain). */
+  private chainAnchors = '';
+  /** The anchors valid at the last validation time (those of keyChain). */
+  private activeAnchors: readonly TrustAnchor[] = [];
   private readonly keyCacheSize: number;
   private readonly resultCacheSize: number;
+  private readonly bogusTtl: number;
   private readonly results = new Map<string, CachedResult>();
   private readonly inFlight = new Map<string, SharedWork<CachedResult>>();
   private readonly deadlineMs: number;
@@ -117,13 +129,33 @@ export class Validator {
     this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
     if (!(this.deadlineMs > 0)) throw new ValidationInputError(`deadlineMs must be a positive number, not ${this.deadlineMs}`);
     this.aggressive = opts.aggressiveNsec === false ? undefined : new AggressiveCache(opts.aggressiveCacheSize ?? 10_000);
+    this.bogusTtl = opts.bogusTtl ?? BOGUS_TTL;
   }
 
+  /**
+   * The key chain for the anchors valid at `now` (RFC 9718 §2.1: each
+   * KeyDigest has its window), judged at every validation: when the set
+   * changes (a KSK roll while the process runs), a new chain with an empty
+   * key cache, and the results of the old anchors are dropped.
+   */
   private chain(now: number): KeyChain {
-    if (!this.keyChain) {
-      this.anchors ??= loadTrustAnchorFile(DEFAULT_ROOT_ANCHORS_PATH, now);
+    this.anchors ??= loadTrustAnchorWindows(DEFAULT_ROOT_ANCHORS_PATH);
+    const active = anchorsAt(this.anchors, now);
+    if (active.length === 0) {
+      const file = this.anchors.find((a) => a.validity?.[0])?.validity?.[0]?.file ?? 'trust anchors';
+      throw new AnchorFileError(file, `no trust anchor is valid at ${new Date(now * 1000).toISOString()} (check validFrom/validUntil and the clock)`);
+    }
+    const key = active.map((a) => `${a.source}|${a.ds.length}|${a.dnskeys.length}`).join(';');
+    if (!this.keyChain || key !== this.chainAnchors) {
+      if (this.keyChain) {
+        // Nothing learnt under the old anchors is kept: results, keys, and the RFC 8198 records they verified.
+        this.results.clear();
+        this.aggressive?.clear();
+      }
       const aggressive = this.aggressive;
-      this.keyChain = new KeyChain(this.anchors, this.keyCacheSize, aggressive ? (name, at) => aggressive.isAbsent(name, at) : undefined);
+      this.keyChain = new KeyChain(active, this.keyCacheSize, aggressive ? (name, at) => aggressive.isAbsent(name, at) : undefined);
+      this.activeAnchors = active;
+      this.chainAnchors = key;
     }
     return this.keyChain;
   }
@@ -167,12 +199,14 @@ export class Validator {
     const cryptoReady = pureCryptoReady();
     if (cryptoReady !== undefined) await cryptoReady;
     const now = this.clock();
+    // The anchors are judged first: a change (a KSK roll) drops the results of the old ones.
+    this.chain(now);
     const key = `${nameKey(qname)}|${qtype}`;
     const hit = this.results.get(key);
     if (hit && hit.expires > now) {
       this.results.delete(key);
       this.results.set(key, hit);
-      return present(hit, qname, qtype, hit.expires - now);
+      return present(hit, qname, qtype, hit.outcome.status === 'bogus' ? 0 : hit.expires - now);
     }
     if (hit) this.results.delete(key);
     // Identical questions in flight are validated once.
@@ -189,8 +223,9 @@ export class Validator {
       pending = work;
     }
     const done = await waitFor(pending, opts.signal, deadlineMs, `${nameToText(qname)} ${typeToText(qtype)}`);
-    if (this.resultCacheSize > 0 && done.outcome.status !== 'bogus' && done.outcome.ttl > 0 && !this.results.has(key)) {
-      this.results.set(key, done);
+    const keep = done.outcome.status === 'bogus' ? !done.transient && this.bogusTtl > 0 : done.outcome.ttl > 0;
+    if (this.resultCacheSize > 0 && keep && !this.results.has(key)) {
+      this.results.set(key, done.outcome.status === 'bogus' ? { ...done, expires: now + this.bogusTtl } : done);
       while (this.results.size > this.resultCacheSize) this.results.delete(this.results.keys().next().value as string);
     }
     return present(done, qname, qtype, done.outcome.ttl);
@@ -207,7 +242,7 @@ export class Validator {
     if (!anotherPathCouldFix(first.outcome) || !this.source.otherPaths) return first;
     for (const path of this.source.otherPaths().slice(0, MAX_OTHER_PATHS)) {
       if (limits.signal?.aborted) break;
-      const keys = new KeyChain(this.anchors!, this.keyCacheSize);
+      const keys = new KeyChain(this.activeAnchors, this.keyCacheSize);
       const again = await this.computeVia(path, keys, qname, qtype, now, limits).catch(() => undefined);
       if (again && again.outcome.status !== 'bogus') {
         this.keyChain = keys;
@@ -236,9 +271,12 @@ export class Validator {
     }
     try {
       const raw = await answer.run(qname, qtype);
+      // No answer is never bogus: a bogus verdict reached without an answer that was asked for is that missing answer.
+      if (raw.status === 'bogus' && ctx.unanswered) throw ctx.unanswered;
       // No result outlives a day, whatever TTLs the (possibly unsigned) data claimed.
       const outcome = { ...raw, ttl: Math.min(raw.ttl, MAX_RESULT_TTL) };
-      return { outcome, chain: ctx.trace, expires: now + outcome.ttl };
+      // A verdict reached while the work budget ran out says nothing durable.
+      return { outcome, chain: ctx.trace, expires: now + outcome.ttl, transient: ctx.budget.exhausted };
     } catch (e) {
       if (e instanceof QueryBudgetError) {
         const outcome: AnswerOutcome = {
@@ -248,7 +286,7 @@ export class Validator {
           rcode: Rcode.SERVFAIL,
           rrsets: [],
         };
-        return { outcome, chain: ctx.trace, expires: now };
+        return { outcome, chain: ctx.trace, expires: now, transient: true };
       }
       throw e;
     }
@@ -260,6 +298,8 @@ interface CachedResult {
   readonly chain: readonly ChainStep[];
   /** Unix time when the result's TTL runs out. */
   readonly expires: number;
+  /** Decided on an exhausted work budget: not kept. */
+  readonly transient?: boolean;
 }
 
 function present(c: CachedResult, qname: Name, qtype: number, ttl: number): ValidationResult {

@@ -73,6 +73,16 @@ export const DIFFERENCES: Readonly<Record<string, Difference>> = {
     reason:
       'fail closed (RFC 4035 §4.3, §5): sub.example.com. is a configured trust anchor, and the only evidence that it does not exist is an UNSIGNED NXDOMAIN from example.com., outside the island of trust; anyone on the path could forge it. Unbound accepts it as insecure; we call it bogus (EDE 9: the anchored zone has no DNSKEY RRset). The signed variant, val_anchor_nx.rpl, is secure in both',
   },
+  'val_faildnskey.rpl': {
+    expected: 'no-answer',
+    reason:
+      'issue 10 correction 5: a DNSKEY fetch that got no answer (SERVFAIL from upstream) is no answer (UpstreamError, exit 3, EDE 22), never bogus and never cached; Unbound answers SERVFAIL too, and caches it as a bad key',
+  },
+  'val_failure_dnskey.rpl': {
+    expected: 'no-answer',
+    reason:
+      'issue 10 correction 5: a DNSKEY fetch that got no answer is no answer (UpstreamError), never bogus and never cached; Unbound answers SERVFAIL',
+  },
   'val_nodata_entnx.rpl': {
     expected: 'bogus',
     reason:

@@ -16,6 +16,7 @@ import { UpstreamError, type ValidationResult } from '../../src/validator/result
 import { createValidator } from '../../src/validator/validator.js';
 import { EDE } from '../../src/types.js';
 import { loadCases } from './lab.js';
+import { assertCovered } from '../support/covered.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DIR = join(HERE, '..', '..', 'fixtures', 'lab');
@@ -34,7 +35,7 @@ function listFixtures(): string[] {
 const files = listFixtures();
 const loaded = files.map((f) => ({ file: f, fixture: readFixture(join(DIR, f)) }));
 
-function replay(fixture: Fixture, file: string, opts: { at?: number; prefetch?: boolean } = {}): Promise<ValidationResult> {
+async function replay(fixture: Fixture, file: string, opts: { at?: number; prefetch?: boolean } = {}): Promise<ValidationResult> {
   const q = fixture.question;
   if (!q) throw new Error(`${file}: no question`);
   const validator = createValidator({
@@ -43,7 +44,10 @@ function replay(fixture: Fixture, file: string, opts: { at?: number; prefetch?: 
     clock: () => opts.at ?? fixture.time,
     prefetch: opts.prefetch ?? true,
   });
-  return validator.validate(q.name, q.type);
+  const res = await validator.validate(q.name, q.type);
+  // Issue 13 item 1: every record handed out is covered.
+  assertCovered(res);
+  return res;
 }
 
 function reasonsOf(r: ValidationResult): string {

@@ -52,7 +52,7 @@ function anchors() {
   return loadTrustAnchorFile(lab!.anchors.ds, Math.floor(Date.now() / 1000));
 }
 
-async function validateVia(servers: ServerAddress[], qname: string, qtype: string): Promise<{ status: string; ede?: number; error?: string }> {
+async function validateVia(servers: ServerAddress[], qname: string, qtype: string): Promise<{ status: string; ede?: number | null; error?: string }> {
   // resolv.conf-like settings (5 s per try, 2 attempts), no response cache; the validator's default deadline.
   const source = createNetworkSource({ servers, timeoutMs: 5000, attempts: 2, cache: false });
   try {

@@ -148,7 +148,8 @@ export type Misspelt = typeof import('dnssec-stub').createValidatr;\n`;
 
   it('npx dnssec-stub demo replays every shipped fixture as expected', async () => {
     const dir = join('node_modules', PKG.name, 'fixtures', 'lab');
-    const n = readdirSync(join(consumer, dir)).filter((f) => f.endsWith('.json')).length;
+    // demo replays every fixture under DIR, subfolders included (fixtures/lab/mail).
+    const n = readdirSync(join(consumer, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')).length;
     const r = await run('npx', ['--no', '--', 'dnssec-stub', 'demo', dir], consumer);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain(`;; ${n} fixtures replayed, ${n} as expected\n`);

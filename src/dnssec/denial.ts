@@ -26,6 +26,7 @@
 import type { Name } from '../wire/name.js';
 import { EDE } from '../types.js';
 import { nsec3Hash } from '../crypto/index.js';
+import type { WorkBudget } from './budget.js';
 import { nsecProveNodata, nsecProveNoDs, nsecProveNxdomain, nsecProveWildcardAnswer, usableNsecs, type Nsec } from './nsec.js';
 import {
   type Nsec3Chain,
@@ -53,6 +54,11 @@ export interface DenialInput {
    * Default MAX_NSEC3_ITERATIONS (RFC 9276 §3.2).
    */
   readonly maxIterations?: number;
+  /**
+   * The question's work budget: NSEC3 hashes are charged to it (one budget per
+   * question, whichever proofs run). Without one only the per-proof limit holds.
+   */
+  readonly budget?: WorkBudget;
 }
 
 export interface DenialProven {
@@ -96,7 +102,7 @@ function run(
     if (nsecOutcome.result !== 'failed' || input.nsec3.length === 0) return nsecOutcome;
   }
   if (input.nsec3.length > 0) {
-    const prepared = prepareNsec3Chain(input.nsec3, input.zone, hash, input.maxIterations);
+    const prepared = prepareNsec3Chain(input.nsec3, input.zone, hash, input.maxIterations, input.budget);
     return prepared.ok ? withNsec3(prepared.chain) : prepared.outcome;
   }
   return { result: 'failed', ede: EDE.NSEC_MISSING, text: 'no NSEC or NSEC3 records to prove the denial' };

@@ -186,7 +186,7 @@ export class Validator {
       keys.prefetchFor(qtype === RRType.DS ? qname.slice(1) : qname, ctx);
     }
     try {
-      const raw = await answer.run(qname, qtype);
+      const raw = withBudgetReason(await answer.run(qname, qtype), ctx);
       // No result outlives a day, whatever TTLs the (possibly unsigned) data claimed.
       const outcome = { ...raw, ttl: Math.min(raw.ttl, MAX_RESULT_TTL) };
       return { outcome, chain: ctx.trace, expires: now + outcome.ttl };
@@ -204,6 +204,15 @@ export class Validator {
       throw e;
     }
   }
+}
+
+/**
+ * A bogus result reached after the question's work budget ran out names that
+ * budget first (EDE 6): the other reasons may be its side effects.
+ */
+function withBudgetReason(out: AnswerOutcome, ctx: QuestionContext): AnswerOutcome {
+  if (out.status !== 'bogus' || !ctx.budget.exhausted) return out;
+  return { ...out, reasons: [reason(EDE.DNSSEC_BOGUS, `${ctx.budget.describe()} (denial-of-service limit)`), ...out.reasons] };
 }
 
 interface CachedResult {

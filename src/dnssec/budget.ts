@@ -9,7 +9,7 @@
  * Priced: signature verifications (by algorithm and key size, and counted
  * against MAX_SIGNATURE_VERIFICATIONS_PER_QUESTION), NSEC3 hashes (SHA-1
  * compressions: iterations, salt and name length) and upstream queries.
- * Once spent, every further request is refused and the first kind refused is
+ * A request that does not fit is refused, and the first kind refused is
  * remembered, so the result can name the budget that ran out.
  */
 import {
@@ -74,7 +74,7 @@ export class WorkBudget {
 
   /** Draws `units` for `kind`; false (and nothing drawn) when they are not left. */
   spend(kind: WorkKind, units: number): boolean {
-    if (this.refused !== undefined || this.used + units > this.maxUnits) {
+    if (this.used + units > this.maxUnits) {
       this.refused ??= kind;
       return false;
     }

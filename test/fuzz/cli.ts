@@ -1,5 +1,6 @@
 /**
- * `npm run fuzz -- --seed S --seconds N [--findings DIR]`: runs the fuzzer
+ * `npm run fuzz -- --seed S --seconds N [--findings DIR] [--messages-per-validation M]`:
+ * runs the fuzzer
  * (test/fuzz/engine.ts) for N seconds (default 60) from seed S (default: the
  * time), prints the counts, and writes each finding to DIR (default
  * fixtures/fuzz-findings) as NAME.json, to be kept as a regression test
@@ -21,6 +22,7 @@ function arg(name: string): string | undefined {
 const seed = Number(arg('--seed') ?? Date.now() % 2 ** 31);
 const seconds = Number(arg('--seconds') ?? 60);
 const findingsDir = arg('--findings') ?? join(ROOT, 'fixtures', 'fuzz-findings');
+const messagesPerValidation = Number(arg('--messages-per-validation') ?? 12);
 if (!Number.isInteger(seed) || seed < 0 || !Number.isFinite(seconds) || seconds <= 0) {
   console.error('usage: npm run fuzz -- [--seed S (integer >= 0)] [--seconds N] [--findings DIR]');
   process.exit(2);
@@ -36,7 +38,7 @@ function line(s: FuzzStats, elapsed: number): string {
 
 const t0 = Date.now();
 console.log(`# fuzz seed ${seed}, ${seconds} s, Node ${process.version}`);
-const stats = await fuzz({ root: ROOT, seed, seconds, progress: (s, e) => console.log(line(s, e)) });
+const stats = await fuzz({ root: ROOT, seed, seconds, messagesPerValidation, progress: (s, e) => console.log(line(s, e)) });
 console.log(line(stats, (Date.now() - t0) / 1000));
 if (stats.findings.length > 0) {
   mkdirSync(findingsDir, { recursive: true });

@@ -13,7 +13,7 @@
  *   bitmap) and NSEC3 (hash algorithm, flags, iterations, salt, next hash,
  *   bitmap) and DNSKEY/DS RDATA.
  */
-import { type Message, type RR, encodeMessage } from '../../src/wire/message.js';
+import { type Message, type RR, concat, encodeMessage } from '../../src/wire/message.js';
 import { RRType } from '../../src/wire/rrtype.js';
 import { readName, nameToWire, type Name } from '../../src/wire/name.js';
 import type { Rng as Prng } from './rng.js';
@@ -87,12 +87,12 @@ export function mutateWire(rng: Prng, input: Uint8Array, other: Uint8Array): { b
     case 3: {
       const at = rng.int(b.length + 1);
       const ins = rng.bytes(1 + rng.int(8));
-      return { bytes: Uint8Array.from([...b.subarray(0, at), ...ins, ...b.subarray(at)]), op: 'insert' };
+      return { bytes: concat([b.subarray(0, at), ins, b.subarray(at)]), op: 'insert' };
     }
     case 4: {
       const at = rng.int(b.length + 1);
       const n = 1 + rng.int(8);
-      return { bytes: Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + n)]), op: 'delete' };
+      return { bytes: concat([b.subarray(0, at), b.subarray(at + n)]), op: 'delete' };
     }
     case 5: {
       const which = rng.int(4);
@@ -120,7 +120,7 @@ export function mutateWire(rng: Prng, input: Uint8Array, other: Uint8Array): { b
     case 9: {
       const cut = rng.int(b.length + 1);
       const from = rng.int(other.length + 1);
-      return { bytes: Uint8Array.from([...b.subarray(0, cut), ...other.subarray(from)]), op: 'splice' };
+      return { bytes: concat([b.subarray(0, cut), other.subarray(from)]), op: 'splice' };
     }
     default: {
       if (!rr) return { bytes: b, op: 'rdata-none' };
@@ -165,7 +165,7 @@ function editRdata(rng: Prng, rr: RR, near: readonly Name[]): { rdata: Uint8Arra
           }
         })();
         const signer = nameToWire(randomName(rng, near));
-        return { rdata: Uint8Array.from([...d.subarray(0, 18), ...signer, ...d.subarray(signerEnd)]), what: 'rrsig-signer' };
+        return { rdata: concat([d.subarray(0, 18), signer, d.subarray(signerEnd)]), what: 'rrsig-signer' };
       }
       const spec: [number, number, string][] = [
         [0, 2, 'rrsig-type-covered'],
@@ -187,7 +187,7 @@ function editRdata(rng: Prng, rr: RR, near: readonly Name[]): { rdata: Uint8Arra
         } catch {
           // keep
         }
-        return { rdata: Uint8Array.from([...nameToWire(randomName(rng, near)), ...d.subarray(end)]), what: 'nsec-next' };
+        return { rdata: concat([nameToWire(randomName(rng, near)), d.subarray(end)]), what: 'nsec-next' };
       }
       return field(d.length - 1 - rng.int(Math.max(1, Math.min(8, d.length))), 1, 'nsec-bitmap');
     }

@@ -26,7 +26,9 @@ export function groupRRsets(records: readonly RR[], sigPool: readonly RR[] = rec
       sets.set(key, set);
       order.push(key);
     }
-    set.rrs.push(rr);
+    // RFC 2181 §5: an RRset holds an RR once; a repeated identical RR (a
+    // duplicating middlebox or resolver) is the same data, not a second record.
+    if (!set.rrs.some((r) => bytesEqual(r.rdata, rr.rdata))) set.rrs.push(rr);
   }
   for (const sig of sigPool) {
     if (sig.type !== RRType.RRSIG) continue;

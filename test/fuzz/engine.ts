@@ -331,7 +331,8 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzStats> {
         find({ target: 'validation', op, problem: `validation over ${VALIDATION_LIMIT_MS} ms`, input: mutatedFixture(e, raw), baseline: e.baseline!, source: e.file });
       } else if (!(outcome instanceof Error)) {
         stats.verdicts[outcome.status] = (stats.verdicts[outcome.status] ?? 0) + 1;
-        const p = judge(e.baseline!, summarise(outcome), e.original);
+        const lines = outcome.records.map(normaliseRecord);
+        const p = judge(e.baseline!, summarise(outcome), e.original) ?? (new Set(lines).size !== lines.length ? 'a record is listed twice (RFC 2181 §5)' : undefined);
         if (p) find({ target: 'validation', op, problem: `${e.file}: ${p}`, input: mutatedFixture(e, raw), baseline: e.baseline!, source: e.file });
       } else {
         stats.verdicts['rejected'] = (stats.verdicts['rejected'] ?? 0) + 1;

@@ -79,6 +79,8 @@ describe('fuzzer findings stay fixed (fixtures/fuzz-findings)', () => {
           expect(base).not.toBeInstanceOf(Error);
           const got = await validateBytes(mutated, namesOf(mutated), rawOf(mutated), false);
           if (got instanceof Error) return;
+          const lines = got.records.map((r) => `${r.name.toLowerCase()} ${r.type} ${r.data}`);
+          expect(new Set(lines).size, 'no record listed twice (RFC 2181 §5)').toBe(lines.length);
           expect(judge(summarise(base as Exclude<typeof base, Error>), summarise(got), signedRecordsOf(rawOf(original)))).toBeUndefined();
           return;
         }

@@ -2,13 +2,11 @@
  * dnssec-stub: a self-contained DNSSEC-validating stub resolver.
  * Public API: named exports only.
  */
-export type { Status, Reason } from './types.js';
-export { EDE } from './types.js';
+export type { Status, Reason, ReasonKind, ResponseSource } from './types.js';
+export { EDE, UpstreamError } from './types.js';
 
 export { Validator, createValidator, ValidationInputError, type ValidatorOptions } from './validator/validator.js';
 export type { ValidationResult, ValidatedRecord, ChainStep, TraceDs, TraceKey, TraceSignature } from './validator/result.js';
-export { UpstreamError } from './validator/result.js';
-export type { ResponseSource } from './validator/context.js';
 export type { Typed, MxRecord, TlsaRecord, TxtRecord } from './validator/typed.js';
 export * as limits from './dnssec/limits.js';
 

@@ -2,7 +2,11 @@
  * Shared result types. Security status as in RFC 4033 §5 / RFC 4035 §4.3
  * ("indeterminate" is reported as bogus: dnssec-stub always starts from a
  * trust anchor, and fails closed).
+ *
+ * The types that more than one layer needs live here, below all of them.
  */
+import type { Name } from './wire/name.js';
+import type { Message } from './wire/message.js';
 
 export type Status = 'secure' | 'insecure' | 'bogus';
 
@@ -26,8 +30,51 @@ export const EDE = {
 
 export type EdeCode = (typeof EDE)[keyof typeof EDE];
 
+/**
+ * The closed set of reason kinds. Each kind carries its data (the zone, the
+ * key tag, the RRset, the proof's detail); the text and the EDE code are
+ * derived from the kind and its data in one place (src/validator/reasons.ts).
+ */
+export type ReasonKind =
+  | 'signature'
+  | 'unsigned'
+  | 'no-trust-anchor'
+  | 'anchor-unsupported'
+  | 'anchor-no-dnskey'
+  | 'anchor-no-match'
+  | 'fetch-failed'
+  | 'ds-unsigned'
+  | 'ds-unsupported'
+  | 'dnskey-missing'
+  | 'dnskey-no-match'
+  | 'insecure-delegation'
+  | 'no-ds-proof'
+  | 'ds-denial-unsigned'
+  | 'ds-denial-missing'
+  | 'ds-wildcard-cname'
+  | 'not-a-zone'
+  | 'skipped-cut'
+  | 'too-many-cuts'
+  | 'denial-missing'
+  | 'denial-failed'
+  | 'denial-insecure'
+  | 'wildcard-expanded-denial'
+  | 'wildcard-unproven'
+  | 'wildcard-insecure'
+  | 'referral'
+  | 'chain-too-long'
+  | 'malformed-link'
+  | 'loop'
+  | 'dname-from-wildcard'
+  | 'dname-mismatch'
+  | 'rcode-contradicts'
+  | 'yxdomain-without-dname'
+  | 'budget';
+
 /** Why an answer is bogus (or, for insecure, which proof made it so). */
 export interface Reason {
+  /** What happened; the text and EDE code follow from it and its data. */
+  readonly kind: ReasonKind;
   /** RFC 8914 info code. */
   readonly ede: number;
   /** A short fixed text, e.g. "signature expired". */
@@ -36,4 +83,25 @@ export interface Reason {
   readonly zone?: string;
   /** The key tag involved, where there is one. */
   readonly keyTag?: number;
+}
+
+/**
+ * Where responses come from: the network transports, a captured fixture, or
+ * a test's replay. Returns the full response message to a query sent with
+ * DO=1 and CD=1 (RFC 4035 §3.2.2), or rejects when there is no answer
+ * (UpstreamError).
+ */
+export interface ResponseSource {
+  query(name: Name, type: number): Promise<Message>;
+}
+
+/** Thrown (as a rejection) when no answer could be had at all: network failure, upstream failure. */
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
 }

@@ -7,8 +7,8 @@ import { AnchorFileError, DEFAULT_ROOT_ANCHORS_PATH, type TrustAnchor, loadTrust
 import { CaptureRecorder, type Fixture, FixtureError, FixtureSource, fixtureAnchors, readFixture, writeFixture } from '../fixtures/fixture.js';
 import { createNetworkSource, type NetworkSource } from '../resolver/network-source.js';
 import { typeFromText, typeToText } from '../wire/rrtype.js';
-import type { ResponseSource } from '../validator/context.js';
-import { UpstreamError, type ValidationResult } from '../validator/result.js';
+import { type ResponseSource, UpstreamError } from '../types.js';
+import type { ValidationResult } from '../validator/result.js';
 import { ValidationInputError, createValidator } from '../validator/validator.js';
 import { UsageError, type ValidateCommand } from './args.js';
 import { errorJson, formatText, formatTrace, toJson } from './format.js';

@@ -24,7 +24,8 @@ import type { RR } from '../wire/message.js';
 import { type Name, NameError, ROOT, nameFromText, nameKey, nameToText, nameToWire } from '../wire/name.js';
 import { PresentationError, parseZoneTextWithLines, rdataFromText } from '../wire/presentation.js';
 import { RRClass, RRType } from '../wire/rrtype.js';
-import { keyTag } from './records.js';
+import { keyTag, readDnskey } from './records.js';
+import { isRevoked, isZoneKey } from './keys.js';
 
 export interface TrustAnchor {
   readonly zone: Name;
@@ -52,9 +53,6 @@ export class AnchorFileError extends Error {
 /** TTL given to anchor records (anchors have none; the root zone uses 172800 for DNSKEY and DS). */
 const ANCHOR_TTL = 172800;
 
-/** DNSKEY flag bits (RFC 4034 §2.1.1, RFC 5011 §3). */
-const FLAG_ZONE_KEY = 0x0100;
-const FLAG_REVOKE = 0x0080;
 
 // ------------------------------------------------------------------ IANA XML
 
@@ -218,9 +216,9 @@ function groupAnchors(rrs: readonly { rr: RR; line: number }[], fileName: string
   for (const { rr, line } of rrs) {
     if (rr.class !== RRClass.IN) throw new AnchorFileError(fileName, `trust anchor for ${nameToText(rr.name)} is not class IN`, line);
     if (rr.type === RRType.DNSKEY) {
-      const flags = (rr.rdata[0]! << 8) | rr.rdata[1]!;
-      if (!(flags & FLAG_ZONE_KEY)) throw new AnchorFileError(fileName, `DNSKEY for ${nameToText(rr.name)} lacks the Zone Key flag (RFC 4034 §2.1.1)`, line);
-      if (flags & FLAG_REVOKE) throw new AnchorFileError(fileName, `DNSKEY for ${nameToText(rr.name)} has the REVOKE flag (RFC 5011 §3)`, line);
+      const key = readDnskey(rr.rdata);
+      if (!key || !isZoneKey(key)) throw new AnchorFileError(fileName, `DNSKEY for ${nameToText(rr.name)} lacks the Zone Key flag (RFC 4034 §2.1.1)`, line);
+      if (isRevoked(key)) throw new AnchorFileError(fileName, `DNSKEY for ${nameToText(rr.name)} has the REVOKE flag (RFC 5011 §3)`, line);
     } else if (rr.type !== RRType.DS) {
       throw new AnchorFileError(fileName, `a trust anchor file holds only DS and DNSKEY records, not type ${rr.type}`, line);
     }

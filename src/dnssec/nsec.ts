@@ -14,12 +14,15 @@ import {
   isSubdomain,
   nameEquals,
   nameToText,
-  rrsigLabelCount,
 } from '../wire/name.js';
 import { RRType } from '../wire/rrtype.js';
 import { EDE } from '../types.js';
 import { type TypeBitmap, readNsec } from './records.js';
-import type { DenialOutcome, DenialRecord } from './denial.js';
+import type { DenialOutcome, DenialRecord } from './denial-types.js';
+import { type BitmapProblem, bitmapProblemText, mayDenyNamesBelow, noDsAtMatch, noDsAtWildcard, nodataProblem } from './bitmap.js';
+import { isWildcardExpansion } from './rrsig.js';
+
+export { isDelegationBitmap } from './bitmap.js';
 
 /** An NSEC record reduced to what the proofs read. */
 export interface Nsec {
@@ -42,11 +45,6 @@ export function usableNsecs(records: readonly DenialRecord[], zone: Name): Nsec[
     out.push({ owner: r.owner, next: d.nextName, types: d.types });
   }
   return out;
-}
-
-/** NS set and SOA clear: the parent side of a zone cut (RFC 4035 §5.2, RFC 6840 §4.1). */
-export function isDelegationBitmap(types: TypeBitmap): boolean {
-  return types.has(RRType.NS) && !types.has(RRType.SOA);
 }
 
 /**
@@ -74,10 +72,7 @@ export function nsecCovers(nsec: Nsec, name: Name): boolean {
 export function nsecProvesNameAbsent(nsec: Nsec, name: Name): boolean {
   if (!nsecCovers(nsec, name)) return false;
   if (isStrictSubdomain(nsec.next, name)) return false;
-  if (isStrictSubdomain(name, nsec.owner) && (nsec.types.has(RRType.DNAME) || isDelegationBitmap(nsec.types))) {
-    return false;
-  }
-  return true;
+  return !(isStrictSubdomain(name, nsec.owner) && !mayDenyNamesBelow(nsec.types));
 }
 
 /**
@@ -102,7 +97,7 @@ function findEmptyNonTerminal(nsecs: readonly Nsec[], name: Name): Nsec | undefi
     (n) =>
       compareNames(n.owner, name) < 0 &&
       isStrictSubdomain(n.next, name) &&
-      !(isStrictSubdomain(name, n.owner) && (n.types.has(RRType.DNAME) || isDelegationBitmap(n.types))),
+      !(isStrictSubdomain(name, n.owner) && !mayDenyNamesBelow(n.types)),
   );
 }
 
@@ -144,30 +139,26 @@ export function nsecProveNxdomain(qname: Name, zone: Name, nsecs: readonly Nsec[
   return proven(`NSEC ${t(cover.owner)} -> ${t(cover.next)} covers ${t(qname)}; NSEC ${t(wc.owner)} -> ${t(wc.next)} covers ${t(wildcard)}`);
 }
 
-/** Checks on the NSEC matching the name (or wildcard) a NODATA is about. */
+/** The bitmap rules (bitmap.ts) on the NSEC matching the name (or wildcard) a NODATA is about. */
 function matchingNsecDeniesType(nsec: Nsec, qtype: number): string | undefined {
-  if (nsec.types.has(qtype)) return `NSEC at ${t(nsec.owner)} lists the queried type`;
-  // RFC 6840 §4.3: the CNAME bit must be clear too.
-  if (nsec.types.has(RRType.CNAME)) return `NSEC at ${t(nsec.owner)} lists CNAME`;
-  if (qtype === RRType.DS) {
-    // RFC 4035 §5.2, RFC 6840 §4.4: DS absence comes from the parent side;
-    // the child apex NSEC (SOA set) cannot prove it. The root has no parent.
-    if (nsec.types.has(RRType.SOA) && nsec.owner.length > 0) {
-      return `NSEC at ${t(nsec.owner)} is the child zone apex (SOA set); it cannot prove the absence of DS`;
-    }
-  } else if (isDelegationBitmap(nsec.types)) {
-    // RFC 6840 §4.1: a parent-side delegation NSEC proves nothing about the
-    // types at the child other than DS.
-    return `NSEC at ${t(nsec.owner)} is a delegation (NS set, SOA clear); it cannot deny types in the child zone`;
-  }
-  return undefined;
+  const p = nodataProblem(nsec.types, qtype, nsec.owner.length === 0);
+  return p ? problem(p, nsec) : undefined;
+}
+
+function problem(p: BitmapProblem, nsec: Nsec): string {
+  return bitmapProblemText(p, `NSEC at ${t(nsec.owner)}`);
 }
 
 /**
  * Wildcard NODATA (RFC 4035 §3.1.3.4, §5.4): an NSEC proves `qname` absent,
  * and the NSEC of the wildcard at the closest encloser it proves lacks qtype.
  */
-function nsecWildcardNodata(qname: Name, qtype: number, nsecs: readonly Nsec[]): DenialOutcome | undefined {
+function nsecWildcardNodata(
+  qname: Name,
+  qtype: number,
+  nsecs: readonly Nsec[],
+  deniesType: (wc: Nsec) => string | undefined = (wc) => matchingNsecDeniesType(wc, qtype),
+): DenialOutcome | undefined {
   const cover = nsecs.find((n) => nsecProvesNameAbsent(n, qname));
   if (!cover) return undefined;
   const ce = nsecClosestEncloser(cover, qname);
@@ -179,7 +170,7 @@ function nsecWildcardNodata(qname: Name, qtype: number, nsecs: readonly Nsec[]):
       `NSEC ${t(cover.owner)} -> ${t(cover.next)} shows ${t(qname)} does not exist, and no NSEC at ${t(wildcard)} shows a wildcard without the type`,
     );
   }
-  const why = matchingNsecDeniesType(wc, qtype);
+  const why = deniesType(wc);
   if (why) return failed(EDE.DNSSEC_BOGUS, why);
   return proven(`NSEC ${t(cover.owner)} -> ${t(cover.next)} covers ${t(qname)}; NSEC at ${t(wildcard)} lacks the type`);
 }
@@ -217,12 +208,9 @@ export function nsecProveNoDs(child: Name, zone: Name, nsecs: readonly Nsec[]): 
   }
   const exact = findOwner(nsecs, child);
   if (exact) {
-    if (exact.types.has(RRType.SOA)) {
-      return failed(EDE.DNSSEC_BOGUS, `NSEC at ${t(child)} is the child zone apex (SOA set); it cannot prove the absence of DS`);
-    }
-    if (exact.types.has(RRType.DS)) return failed(EDE.DNSSEC_BOGUS, `NSEC at ${t(child)} lists DS`);
-    if (exact.types.has(RRType.CNAME)) return failed(EDE.DNSSEC_BOGUS, `NSEC at ${t(child)} lists CNAME`);
-    if (exact.types.has(RRType.NS)) return proven(`NSEC at ${t(child)}: delegation (NS set) without DS`);
+    const at = noDsAtMatch(exact.types);
+    if ('problem' in at) return failed(EDE.DNSSEC_BOGUS, problem(at.problem, exact));
+    if (at.cut) return proven(`NSEC at ${t(child)}: delegation (NS set) without DS`);
     return proven(`NSEC at ${t(child)}: no NS, not a zone cut`, { noDelegation: true });
   }
   const ent = findEmptyNonTerminal(nsecs, child);
@@ -231,10 +219,12 @@ export function nsecProveNoDs(child: Name, zone: Name, nsecs: readonly Nsec[]): 
       noDelegation: true,
     });
   }
-  const wc = nsecWildcardNodata(child, RRType.DS, nsecs);
+  const wc = nsecWildcardNodata(child, RRType.DS, nsecs, (w) => {
+    const p = noDsAtWildcard(w.types);
+    return p ? problem(p, w) : undefined;
+  });
   if (wc?.result === 'proven') {
-    // A wildcard delegation is undefined (RFC 4592 §4.2); matchingNsecDeniesType
-    // rejected NS at the wildcard, so the name is not a zone cut.
+    // noDsAtWildcard rejected NS at the wildcard (RFC 4592 §4.2): the name is not a zone cut.
     return { ...wc, noDelegation: true };
   }
   return wc ?? failed(EDE.NSEC_MISSING, `no NSEC matches ${t(child)}`);
@@ -249,7 +239,7 @@ export function nsecProveNoDs(child: Name, zone: Name, nsecs: readonly Nsec[]): 
 export function nsecProveWildcardAnswer(qname: Name, rrsigLabels: number, zone: Name, nsecs: readonly Nsec[]): DenialOutcome {
   const bad = outsideZone(qname, zone);
   if (bad) return bad;
-  if (!Number.isInteger(rrsigLabels) || rrsigLabels < zone.length || rrsigLabels >= rrsigLabelCount(qname)) {
+  if (!Number.isInteger(rrsigLabels) || rrsigLabels < zone.length || !isWildcardExpansion(qname, rrsigLabels)) {
     return failed(EDE.DNSSEC_BOGUS, `RRSIG labels ${rrsigLabels} does not describe a wildcard in ${t(zone)} for ${t(qname)}`);
   }
   const ce = ancestorWithLabels(qname, rrsigLabels);

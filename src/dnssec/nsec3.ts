@@ -14,15 +14,15 @@ import {
   nameKey,
   nameToCanonicalWire,
   nameToText,
-  rrsigLabelCount,
 } from '../wire/name.js';
-import { RRType } from '../wire/rrtype.js';
 import { EDE } from '../types.js';
 import { type Nsec3Data, NSEC3_FLAG_OPT_OUT, readNsec3 } from './records.js';
 import { MAX_NSEC3_HASHES_PER_PROOF, MAX_NSEC3_ITERATIONS, MAX_NSEC3_RECORDS_PER_RESPONSE } from './limits.js';
 import { base32hexDecode } from '../wire/base32hex.js';
-import type { DenialOutcome, DenialRecord } from './denial.js';
+import type { DenialOutcome, DenialRecord } from './denial-types.js';
 import type { WorkBudget } from './budget.js';
+import { type BitmapProblem, bitmapProblemText, isDelegationBitmap, mayDenyNamesBelow, noDsAtMatch, noDsAtWildcard, nodataProblem } from './bitmap.js';
+import { isWildcardExpansion } from './rrsig.js';
 
 /** The one NSEC3 hash algorithm defined (RFC 5155 §11): SHA-1, 20 octets. */
 export const NSEC3_HASH_SHA1 = 1;
@@ -77,9 +77,8 @@ function isOptOut(r: Nsec3): boolean {
   return (r.data.flags & NSEC3_FLAG_OPT_OUT) !== 0;
 }
 
-/** NS set and SOA clear: the parent side of a zone cut (RFC 5155 §8.3, RFC 6840 §4.1). */
-function isDelegation(r: Nsec3): boolean {
-  return r.data.types.has(RRType.NS) && !r.data.types.has(RRType.SOA);
+function problem(p: BitmapProblem, name: Name): string {
+  return bitmapProblemText(p, `NSEC3 matching ${t(name)}`);
 }
 
 /**
@@ -226,14 +225,12 @@ function closestEncloserProof(chain: Nsec3Chain, qname: Name): CeResult {
     const record = chain.match(candidate);
     if (!record) continue;
     if (n === qname.length) return { kind: 'exists', record };
-    if (isDelegation(record)) {
-      return {
-        kind: 'failed',
-        outcome: failed(EDE.DNSSEC_BOGUS, `closest encloser ${t(candidate)} is a delegation (NS set, SOA clear); the parent cannot deny names below it`),
-      };
-    }
-    if (record.data.types.has(RRType.DNAME)) {
-      return { kind: 'failed', outcome: failed(EDE.DNSSEC_BOGUS, `closest encloser ${t(candidate)} has a DNAME; names below it are redirected, not absent`) };
+    // RFC 6840 §4.1 (bitmap.ts): an ancestor delegation or DNAME cannot be the closest encloser.
+    if (!mayDenyNamesBelow(record.data.types)) {
+      const why = isDelegationBitmap(record.data.types)
+        ? `closest encloser ${t(candidate)} is a delegation (NS set, SOA clear); the parent cannot deny names below it`
+        : `closest encloser ${t(candidate)} has a DNAME; names below it are redirected, not absent`;
+      return { kind: 'failed', outcome: failed(EDE.DNSSEC_BOGUS, why) };
     }
     const nextCloser = ancestorWithLabels(qname, n + 1);
     const ncRecord = chain.cover(nextCloser);
@@ -285,19 +282,10 @@ export function nsec3ProveNxdomain(qname: Name, chain: Nsec3Chain): DenialOutcom
   });
 }
 
-/** Checks on the NSEC3 matching the name (or wildcard) a NODATA is about (RFC 5155 §8.5-§8.7, RFC 6840 §4.3). */
+/** The bitmap rules (bitmap.ts) on the NSEC3 matching the name (or wildcard) a NODATA is about (RFC 5155 §8.5-§8.7). */
 function matchingNsec3DeniesType(r: Nsec3, name: Name, qtype: number): string | undefined {
-  const types = r.data.types;
-  if (types.has(qtype)) return `NSEC3 matching ${t(name)} lists the queried type`;
-  if (types.has(RRType.CNAME)) return `NSEC3 matching ${t(name)} lists CNAME`;
-  if (qtype === RRType.DS) {
-    if (types.has(RRType.SOA) && name.length > 0) {
-      return `NSEC3 matching ${t(name)} is the child zone apex (SOA set); it cannot prove the absence of DS`;
-    }
-  } else if (isDelegation(r)) {
-    return `NSEC3 matching ${t(name)} is a delegation (NS set, SOA clear); it cannot deny types in the child zone`;
-  }
-  return undefined;
+  const p = nodataProblem(r.data.types, qtype, name.length === 0);
+  return p ? problem(p, name) : undefined;
 }
 
 /**
@@ -354,13 +342,9 @@ export function nsec3ProveNoDs(child: Name, chain: Nsec3Chain): DenialOutcome {
   return bounded(chain, () => {
     const r = closestEncloserProof(chain, child);
     if (r.kind === 'exists') {
-      const types = r.record.data.types;
-      if (types.has(RRType.SOA)) {
-        return failed(EDE.DNSSEC_BOGUS, `NSEC3 matching ${t(child)} is the child zone apex (SOA set); it cannot prove the absence of DS`);
-      }
-      if (types.has(RRType.DS)) return failed(EDE.DNSSEC_BOGUS, `NSEC3 matching ${t(child)} lists DS`);
-      if (types.has(RRType.CNAME)) return failed(EDE.DNSSEC_BOGUS, `NSEC3 matching ${t(child)} lists CNAME`);
-      if (types.has(RRType.NS)) return proven(`NSEC3 ${t(r.record.owner)} matches ${t(child)}: delegation (NS set) without DS`);
+      const at = noDsAtMatch(r.record.data.types);
+      if ('problem' in at) return failed(EDE.DNSSEC_BOGUS, problem(at.problem, child));
+      if (at.cut) return proven(`NSEC3 ${t(r.record.owner)} matches ${t(child)}: delegation (NS set) without DS`);
       return proven(`NSEC3 ${t(r.record.owner)} matches ${t(child)}: no NS, not a zone cut`, { noDelegation: true });
     }
     if (r.kind === 'failed') return r.outcome;
@@ -373,9 +357,8 @@ export function nsec3ProveNoDs(child: Name, chain: Nsec3Chain): DenialOutcome {
     const wildcard = ['*', ...ce];
     const wc = chain.match(wildcard);
     if (wc) {
-      const why = matchingNsec3DeniesType(wc, wildcard, RRType.DS);
-      if (why) return failed(EDE.DNSSEC_BOGUS, why);
-      if (wc.data.types.has(RRType.NS)) return failed(EDE.DNSSEC_BOGUS, `NSEC3 matching ${t(wildcard)} lists NS (wildcard delegation)`);
+      const p = noDsAtWildcard(wc.data.types);
+      if (p) return failed(EDE.DNSSEC_BOGUS, problem(p, wildcard));
       return proven(`${t(child)} does not exist; wildcard ${t(wildcard)} has no DS: not a zone cut`, { noDelegation: true });
     }
     return failed(EDE.NSEC_MISSING, `no NSEC3 matches ${t(child)}, and the next closer span is not Opt-Out`);
@@ -390,7 +373,7 @@ export function nsec3ProveNoDs(child: Name, chain: Nsec3Chain): DenialOutcome {
 export function nsec3ProveWildcardAnswer(qname: Name, rrsigLabels: number, chain: Nsec3Chain): DenialOutcome {
   const bad = outsideZone(qname, chain.zone);
   if (bad) return bad;
-  if (!Number.isInteger(rrsigLabels) || rrsigLabels < chain.zone.length || rrsigLabels >= rrsigLabelCount(qname)) {
+  if (!Number.isInteger(rrsigLabels) || rrsigLabels < chain.zone.length || !isWildcardExpansion(qname, rrsigLabels)) {
     return failed(EDE.DNSSEC_BOGUS, `RRSIG labels ${rrsigLabels} does not describe a wildcard in ${t(chain.zone)} for ${t(qname)}`);
   }
   return bounded(chain, () => {

@@ -8,14 +8,8 @@ import type { RR } from '../wire/message.js';
 import { RRType } from '../wire/rrtype.js';
 import { verifySignature, isSupportedAlgorithm, type CryptoOptions } from '../crypto/index.js';
 import { signedData } from './canonical.js';
-import {
-  type RrsigData,
-  type DnskeyData,
-  rrsigOf,
-  dnskeyOf,
-  DNSKEY_FLAG_ZONE,
-  DNSKEY_FLAG_REVOKE,
-} from './records.js';
+import { type RrsigData, type DnskeyData, rrsigOf, dnskeyOf } from './records.js';
+import { isRevoked, isZoneKey } from './keys.js';
 import { MAX_KEYS_PER_KEY_TAG } from './limits.js';
 import type { WorkBudget } from './budget.js';
 
@@ -97,13 +91,7 @@ export function precheckRrsig(rrset: RRset, sig: RrsigData, now: number): SigFai
 
 /** Whether a DNSKEY may verify an RRSIG of `rrsetType` made with `sig` (RFC 4035 §5.3.1). */
 export function keyMatchesSig(key: DnskeyData, keyOwner: Name, sig: RrsigData): boolean {
-  return (
-    key.algorithm === sig.algorithm &&
-    key.keyTag === sig.keyTag &&
-    key.protocol === 3 &&
-    (key.flags & DNSKEY_FLAG_ZONE) !== 0 &&
-    nameEquals(keyOwner, sig.signerName)
-  );
+  return key.algorithm === sig.algorithm && key.keyTag === sig.keyTag && isZoneKey(key) && nameEquals(keyOwner, sig.signerName);
 }
 
 const FAILURE_RANK: Record<SigFailure, number> = {
@@ -146,7 +134,7 @@ export function verifyRrsig(rrset: RRset, sigRR: RR, keys: readonly RR[], ctx: V
     const key = dnskeyOf(keyRR);
     if (!key || !keyMatchesSig(key, keyRR.name, sig)) continue;
     // RFC 5011 §2.1: a revoked key validates nothing but its own DNSKEY RRset.
-    if ((key.flags & DNSKEY_FLAG_REVOKE) !== 0 && rrset.type !== RRType.DNSKEY) {
+    if (isRevoked(key) && rrset.type !== RRType.DNSKEY) {
       sawRevoked = true;
       continue;
     }
@@ -183,10 +171,12 @@ export function verifyRrset(rrset: RRset, keys: readonly RR[], ctx: VerifyContex
 }
 
 /**
- * RFC 4035 §5.3.3: the TTL of a validated RRset is at most the RRSIG's
- * original TTL and the time left until the signature expires.
+ * The wildcard label-count rule, in one place (RFC 4034 §3.1.3, RFC 4035
+ * §5.3.4): an RRSIG whose Labels field is smaller than the owner's label
+ * count (not counting a leading "*" or the root) signed a wildcard, and the
+ * RRset was synthesised from it. Every caller that must tell an expansion
+ * from data that exists at its owner asks here.
  */
-export function cappedTtl(rrsetTtl: number, sig: RrsigData, now: number): number {
-  const left = (sig.expiration - (now >>> 0)) >>> 0;
-  return Math.max(0, Math.min(rrsetTtl, sig.originalTtl, left < 0x80000000 ? left : 0));
+export function isWildcardExpansion(owner: Name, sigLabels: number): boolean {
+  return sigLabels < rrsigLabelCount(owner);
 }

@@ -11,9 +11,9 @@ import type { CaptureRecorder } from '../fixtures/fixture.js';
 import type { Message } from '../wire/message.js';
 import { extendedErrors } from '../wire/message.js';
 import { type Name, nameKey, nameToText } from '../wire/name.js';
-import { Rcode, rcodeToText, typeToText } from '../wire/rrtype.js';
-import type { ResponseSource } from '../validator/context.js';
-import { UpstreamError } from '../validator/result.js';
+import { rcodeToText, typeToText } from '../wire/rrtype.js';
+import { carriesAnswer } from '../wire/rcode-policy.js';
+import { type ResponseSource, UpstreamError } from '../types.js';
 import { ResponseCache, type ResponseCacheOptions } from './cache.js';
 import type { Transport, TransportResult, TransportStats } from './transport.js';
 import { TransportError } from './transport.js';
@@ -43,7 +43,6 @@ export interface NetworkSourceOptions extends UpstreamOptions {
  * turn bogus data into SERVFAIL (RFC 4035 §3.2.2), so this is a failure to
  * resolve, reported as UpstreamError, never as a validation verdict.
  */
-const FAILURE_RCODES: ReadonlySet<number> = new Set([Rcode.FORMERR, Rcode.SERVFAIL, Rcode.NOTIMP, Rcode.REFUSED]);
 
 /** A one-line cause from a transport failure. */
 function oneLine(text: string): string {
@@ -115,7 +114,7 @@ export class NetworkSource implements ResponseSource {
     }
     const { message, raw } = result;
     this.capture?.record(name, type, raw);
-    if (FAILURE_RCODES.has(message.rcode)) {
+    if (!carriesAnswer(message.rcode)) {
       const ede = extendedErrors(message)
         .map((x) => `EDE ${x.infoCode}${x.text ? `: ${x.text}` : ''}`)
         .join('; ');

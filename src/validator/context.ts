@@ -7,16 +7,11 @@ import type { Message } from '../wire/message.js';
 import type { CryptoOptions } from '../crypto/index.js';
 import { WorkBudget } from '../dnssec/budget.js';
 import { MAX_QUERIES_PER_QUESTION } from '../dnssec/limits.js';
-import { UpstreamError, type ChainStep } from './result.js';
+import { type ResponseSource, UpstreamError } from '../types.js';
+import type { ChainStep } from './result.js';
 
-/**
- * Where responses come from: the network transports, a captured fixture, or
- * a test's replay. Returns the full response message to a query sent with
- * DO=1 and CD=1 (RFC 4035 §3.2.2), or rejects when there is no answer.
- */
-export interface ResponseSource {
-  query(name: Name, type: number): Promise<Message>;
-}
+/** Defined in src/types.ts (below every layer); re-exported here for existing imports. */
+export type { ResponseSource } from '../types.js';
 
 export class QueryBudgetError extends Error {
   override name = 'QueryBudgetError';

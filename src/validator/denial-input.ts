@@ -4,17 +4,17 @@
  * NSEC RRs may be used) and maps the proofs' outcomes for the validator.
  */
 import type { Name } from '../wire/name.js';
-import { nameToText, rrsigLabelCount } from '../wire/name.js';
+import { nameToText } from '../wire/name.js';
 import { RRType } from '../wire/rrtype.js';
 import type { Reason } from '../types.js';
-import { EDE } from '../types.js';
-import { type RRset, type VerifyContext, verifyRrset, cappedTtl } from '../dnssec/rrsig.js';
+import { type RRset, type VerifyContext, verifyRrset, isWildcardExpansion } from '../dnssec/rrsig.js';
+import { cappedTtl } from '../dnssec/ttl.js';
 import { MAX_RRSIGS_PER_RRSET } from '../dnssec/limits.js';
 import * as denial from '../dnssec/denial.js';
 import type { DenialInput, DenialOutcome, DenialRecord } from '../dnssec/denial.js';
-import { rrsetFailureReason, rrsetLabel } from './reasons.js';
+import { because, rrsetFailureReason, rrsetLabel } from './reasons.js';
 import type { TraceSignature } from './result.js';
-import { traceChecks } from './key-chain.js';
+import { traceChecks } from './trace.js';
 import type { RR } from '../wire/message.js';
 
 export interface VerifiedDenial {
@@ -53,10 +53,10 @@ export function denialInputFrom(
       failures.push(rrsetFailureReason(check, rrsetLabel(set.name, set.type), keys.zone));
       continue;
     }
-    if (check.sig.labels < rrsigLabelCount(set.name)) {
+    if (isWildcardExpansion(set.name, check.sig.labels)) {
       // An NSEC/NSEC3 expanded from a wildcard proves nothing about its
       // owner's neighbourhood (RFC 4035 §5.3.4; CVE-2017-15105).
-      failures.push({ ede: EDE.DNSSEC_BOGUS, text: `${rrsetLabel(set.name, set.type)} is a wildcard expansion and proves nothing`, zone: nameToText(keys.zone) });
+      failures.push(because({ kind: 'wildcard-expanded-denial', what: rrsetLabel(set.name, set.type), zone: keys.zone }));
       continue;
     }
     ttl = Math.min(ttl, cappedTtl(set.ttl, check.sig, ctx.now));
@@ -90,12 +90,14 @@ function normalise(o: DenialOutcome): Denial {
 }
 
 /**
- * No DS at `child` (RFC 4035 §5.2, RFC 5155 §8.9, §8.6): 'insecure' when a
- * delegation without DS is proven (or an opt-out span covers it), 'no-cut'
- * when the name is proven not to be a zone cut (it exists without NS, is an
- * empty non-terminal, or does not exist at all), 'failed' otherwise.
+ * What the absence of a DS at `child` means for the walk (RFC 4035 §5.2,
+ * RFC 5155 §8.9, §8.6): 'insecure' when a delegation without DS is proven
+ * (or an opt-out span covers it), 'no-cut' when the name is proven not to be
+ * a zone cut (it exists without NS, is an empty non-terminal, or does not
+ * exist at all), 'failed' otherwise. Built on the pure proof
+ * dnssec/denial.ts proveNoDs.
  */
-export function proveNoDs(child: Name, input: DenialInput): Exclude<Denial, { result: 'proven' }> {
+export function dsAbsence(child: Name, input: DenialInput): Exclude<Denial, { result: 'proven' }> {
   const raw = denial.proveNoDs(child, input);
   const o = normalise(raw);
   if (o.result === 'proven') return { result: 'insecure', detail: o.detail, optOut: raw.result === 'proven' && raw.optOut === true };

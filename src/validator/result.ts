@@ -78,13 +78,5 @@ export interface ValidationResult {
   readonly chain: readonly ChainStep[];
 }
 
-/** Thrown (as a rejection) when no answer could be had at all: network failure, upstream failure. */
-export class UpstreamError extends Error {
-  override name = 'UpstreamError';
-  constructor(
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-  }
-}
+/** Defined in src/types.ts (below every layer); re-exported here for existing imports. */
+export { UpstreamError } from '../types.js';

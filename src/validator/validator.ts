@@ -12,13 +12,13 @@ import { rdataToText, rrToText } from '../wire/presentation.js';
 import type { CryptoOptions } from '../crypto/index.js';
 import { type TrustAnchor, loadTrustAnchorFile, DEFAULT_ROOT_ANCHORS_PATH } from '../dnssec/anchors.js';
 import type { RRset } from '../dnssec/rrsig.js';
-import { EDE } from '../types.js';
-import { QuestionContext, QueryBudgetError, type ResponseSource } from './context.js';
+import type { ResponseSource } from '../types.js';
+import { QuestionContext, QueryBudgetError } from './context.js';
 import { KeyChain } from './key-chain.js';
 import { AnswerValidator, type AnswerOutcome } from './answer.js';
 import type { ChainStep, ValidatedRecord, ValidationResult } from './result.js';
-import { reason } from './reasons.js';
-import { MAX_RESULT_TTL } from '../dnssec/limits.js';
+import { because } from './reasons.js';
+import { MAX_RESULT_TTL } from '../dnssec/ttl.js';
 import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
 
 export interface ValidatorOptions {
@@ -194,7 +194,7 @@ export class Validator {
       if (e instanceof QueryBudgetError) {
         const outcome: AnswerOutcome = {
           status: 'bogus',
-          reasons: [reason(EDE.DNSSEC_BOGUS, `${e.message} (denial-of-service limit)`)],
+          reasons: [because({ kind: 'budget', detail: e.message })],
           ttl: 0,
           rcode: Rcode.SERVFAIL,
           rrsets: [],
@@ -212,7 +212,7 @@ export class Validator {
  */
 function withBudgetReason(out: AnswerOutcome, ctx: QuestionContext): AnswerOutcome {
   if (out.status !== 'bogus' || !ctx.budget.exhausted) return out;
-  return { ...out, reasons: [reason(EDE.DNSSEC_BOGUS, `${ctx.budget.describe()} (denial-of-service limit)`), ...out.reasons] };
+  return { ...out, reasons: [because({ kind: 'budget', detail: ctx.budget.describe() }), ...out.reasons] };
 }
 
 interface CachedResult {

@@ -106,7 +106,7 @@ describe('KeyTrap: colliding key tags × many RRSIGs (CVE-2023-50387)', () => {
   it('the real RRSIG after many garbage ones, the real key after the variants: bogus, work bounded per RRset', async () => {
     const attack = [...answer.filter((r) => r.type !== RRType.RRSIG), ...garbageSigs(realSig, 64), realSig];
     // The real key first: the DS match tries at most MAX_KEYS_PER_KEY_TAG keys
-    // per DS (review-hashtrap.test.ts), so the attack must reach the RRSIGs.
+    // per DS (keytrap-ds-digests-rfc4035-5.2.test.ts), so the attack must reach the RRSIGs.
     const pool = poolWith([zone.dnskey, ...variants], attack);
     const { res, verifications } = await counted(pool, 'www.example.net.', 'A');
     expect(res.status).toBe('bogus');

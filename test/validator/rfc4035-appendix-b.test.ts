@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createValidator } from '../../src/validator/validator.js';
-import { denialInputFrom, proveNoDs } from '../../src/validator/denial-input.js';
+import { denialInputFrom, dsAbsence } from '../../src/validator/denial-input.js';
 import { groupRRsets } from '../../src/validator/rrsets.js';
 import { VerificationBudget } from '../../src/dnssec/rrsig.js';
 import { RRType, Rcode } from '../../src/wire/rrtype.js';
@@ -148,13 +148,13 @@ describe('RFC 4035 Appendix B.8: the child-apex NSEC is not a no-DS proof', () =
     expect(expectedOutcome(text)).toMatch(/must not use it as a parent-side proof of no DS/);
   });
 
-  it('proveNoDs on the verified B.8 authority section neither proves an insecure delegation nor "no zone cut"', () => {
+  it('dsAbsence on the verified B.8 authority section neither proves an insecure delegation nor "no zone cut"', () => {
     const keys = rrsetWithSigs(zone.pool().records, n('example'), RRType.DNSKEY).filter((r) => r.type === RRType.DNSKEY);
     const verified = denialInputFrom(groupRRsets(b8.message.authority), { zone: n('example'), dnskeys: keys }, { now: zone.now, budget: new VerificationBudget(64) });
     // The NSEC itself verifies: only its meaning is wrong for a DS denial.
     expect(verified.failures).toEqual([]);
     expect(verified.input.nsec.length).toBe(1);
-    const outcome = proveNoDs(n('example'), verified.input);
+    const outcome = dsAbsence(n('example'), verified.input);
     expect(outcome.result).toBe('failed');
   });
 

@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createValidator } from '../../src/validator/validator.js';
-import { denialInputFrom, proveNoDs } from '../../src/validator/denial-input.js';
+import { denialInputFrom, dsAbsence } from '../../src/validator/denial-input.js';
 import { groupRRsets } from '../../src/validator/rrsets.js';
 import { VerificationBudget } from '../../src/dnssec/rrsig.js';
 import { RRType, Rcode } from '../../src/wire/rrtype.js';
@@ -90,13 +90,13 @@ describe('RFC 5155 Appendix B.6: the child-apex NSEC3 is not a no-DS proof (RFC 
     expect(expectedOutcome(text)).toContain('must not be accepted as the parent-side proof');
   });
 
-  it('proveNoDs on the verified B.6 NSEC3 fails', () => {
+  it('dsAbsence on the verified B.6 NSEC3 fails', () => {
     const { message } = zone.poolWith('rfc5155-B6-ds-child-nodata.txt');
     const keys = zone.pool().records.filter((r) => r.type === RRType.DNSKEY);
     const verified = denialInputFrom(groupRRsets(message.authority), { zone: n('example'), dnskeys: keys }, { now: zone.now, budget: new VerificationBudget(64) });
     expect(verified.failures).toEqual([]);
     expect(verified.input.nsec3.length).toBe(1);
-    expect(proveNoDs(n('example'), verified.input).result).toBe('failed');
+    expect(dsAbsence(n('example'), verified.input).result).toBe('failed');
   });
 
   it('validating "example. DS" from this response is not secure', async () => {

@@ -29,7 +29,7 @@
  *   6  a DS matching a REVOKED key establishes trust (RFC 5011 §2.1)
  *   7  a child-signed DS RRset is a secure DS answer (warm key cache)
  *   8  a wildcard-expanded CNAME in the DS walk hides a real cut for a day
- *   (review-hashtrap.test.ts: DS × DNSKEY digest work is unbounded)
+ *   (keytrap-ds-digests-rfc4035-5.2.test.ts: DS × DNSKEY digest work is unbounded)
  */
 import { describe, expect, it } from 'vitest';
 import { createValidator, type ValidatorOptions } from '../../src/validator/validator.js';
@@ -164,7 +164,7 @@ describe('the world validates as designed (sanity)', () => {
 // FINDINGS: these fail on the code as reviewed.
 // ---------------------------------------------------------------------------
 
-describe('FINDING 1: a referral to a name above the island trust anchor downgrades the island to insecure', () => {
+describe('RFC 4035 §5.2, §4.4: a referral to a name above an island\'s trust anchor cannot make the island insecure', () => {
   // RFC 4035 §4.3/§5: data at or below a trust anchor is secure or bogus
   // unless a signed proof from that anchor down shows an unsigned
   // delegation. A referral whose NS owner lies ABOVE the closest anchor
@@ -178,7 +178,7 @@ describe('FINDING 1: a referral to a name above the island trust anchor downgrad
   });
 });
 
-describe('FINDING 2: a DNAME owned above the island trust anchor redirects a signed name insecurely', () => {
+describe('RFC 6672 §5.3.3, RFC 4035 §4.4: a DNAME owned above an island\'s trust anchor cannot redirect a signed name insecurely', () => {
   // RFC 6672 §2/§5.3.3 and RFC 4035 §5: a DNAME that rewrites names in the
   // island must itself be validated from the island's anchor. Owned by net.
   // (above example.net., no anchor) it can only be "insecure" by lack of an
@@ -205,7 +205,7 @@ describe('FINDING 2: a DNAME owned above the island trust anchor redirects a sig
   });
 });
 
-describe('FINDING 3: data below a zone cut signed by the parent zone is accepted as secure', () => {
+describe('RFC 4035 §5.3.1: data below a zone cut signed by the parent zone is not secure (the signer must be THE zone)', () => {
   // RFC 4035 §5.3.1: "The RRSIG RR's Signer's Name field MUST be the name of
   // the zone that contains the RRset." www.child.example.net. lives in the
   // zone child.example.net. (the parent holds a DS for it): an RRSIG whose
@@ -252,7 +252,7 @@ describe('FINDING 3: data below a zone cut signed by the parent zone is accepted
   });
 });
 
-describe('FINDING 3b: in the DS walk a signer name may skip zone cuts: an ancestor above the closest cut decides a DS or its absence', () => {
+describe('RFC 4035 §5.2: in the DS walk a signer cannot skip zone cuts (an ancestor above the closest cut decides no DS)', () => {
   // Same root cause as FINDING 3, on the DS walk: key-chain.ts zoneEntry()
   // takes the RRSIG signer of the denial as "the parent" (asParent: any
   // strict ancestor at or below the anchor) and never checks that no zone
@@ -298,7 +298,7 @@ describe('FINDING 3b: in the DS walk a signer name may skip zone cuts: an ancest
   });
 });
 
-describe('FINDING 4: insecure results keep the attacker-chosen TTL and outlive the proof that made them insecure', () => {
+describe('RFC 4035 §5.3.3, RFC 2308 §5: insecure results are capped by the TTL of the proof that made them insecure', () => {
   // An insecure answer is only as good as the signed proof of the unsigned
   // delegation (here the parent's NSEC, TTL 3600): validator.ts caches the
   // result until outcome.ttl, and answer.ts gives unsigned data in an
@@ -354,7 +354,7 @@ describe('FINDING 4: insecure results keep the attacker-chosen TTL and outlive t
   });
 });
 
-describe('FINDING 5: the parent delegation NSEC added to an unsigned zone\'s DS denial turns insecure into bogus', () => {
+describe('RFC 4035 §5.2: the parent delegation NSEC beside an unsigned zone\'s DS denial keeps it insecure', () => {
   // Fails closed (availability, not a downgrade). A DS query for
   // www.insec.example.net. is answered by insec.example.net.'s servers
   // (unsigned SOA); anyone on the path (or an upstream that adds what it
@@ -378,7 +378,7 @@ describe('FINDING 5: the parent delegation NSEC added to an unsigned zone\'s DS 
   });
 });
 
-describe('FINDING 6: a DS that matches a REVOKED key establishes the chain of trust', () => {
+describe('RFC 5011 §2.1: a DS that matches a REVOKED key trusts nothing', () => {
   // RFC 5011 §2.1: once the REVOKE bit is seen the key "MUST NOT [be used]
   // as a trust anchor or for any other purpose except to validate the RRSIG
   // it signed over the DNSKEY RRset specifically for the purpose of
@@ -400,7 +400,7 @@ describe('FINDING 6: a DS that matches a REVOKED key establishes the chain of tr
   });
 });
 
-describe('FINDING 7: a DS RRset signed by the child zone itself is a secure answer to a DS question', () => {
+describe('RFC 4035 §2.4: a DS RRset signed by the child zone itself is never secure', () => {
   // RFC 4035 §5.2 / RFC 4034 §5: the DS RRset lives at the parent side of
   // the cut and is signed by the parent; the child zone is not
   // authoritative for DS at its apex (RFC 4035 §2.4), so an RRSIG over DS
@@ -439,7 +439,7 @@ describe('FINDING 7: a DS RRset signed by the child zone itself is a secure answ
   });
 });
 
-describe('FINDING 8: a wildcard-expanded CNAME answering the walk\'s DS query hides a real zone cut for a day', () => {
+describe('RFC 4035 §5.3.4: a wildcard-expanded CNAME answering the walk\'s DS query cannot hide a real zone cut', () => {
   // key-chain.ts zoneEntry(): "A CNAME at the name: it cannot be a zone
   // cut" — the CNAME's RRSIG is verified, but not whether it is a wildcard
   // expansion (RRSIG Labels < owner labels), which RFC 4035 §5.3.4 accepts
@@ -676,7 +676,7 @@ describe('defended: an island of trust below an insecure delegation', () => {
 });
 
 describe('the findings and guards hold with prefetching on (prefetched responses feed the same walk)', () => {
-  it('FINDING 3b with prefetch: the ancestor-signed denial still downgrades (expected bogus)', async () => {
+  it('RFC 4035 §5.2 with prefetch: the ancestor-signed denial still downgrades (expected bogus)', async () => {
     const nsec = P.sign([rr('sub.child.example.net.', 'NSEC', 'zz.child.example.net. NS RRSIG NSEC')]);
     const soa = P.apex.filter((r) => r.type === RRType.SOA || (r.type === RRType.RRSIG && ((r.rdata[0]! << 8) | r.rdata[1]!) === RRType.SOA));
     const denial = makeMessage(n('sub.child.example.net.'), RRType.DS, { authority: [...soa, ...nsec] });

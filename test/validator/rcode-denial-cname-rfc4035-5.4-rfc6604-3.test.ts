@@ -23,7 +23,7 @@
  *   R2-1  NXDOMAIN RCODE + a signed answer RRset for the name → "secure NXDOMAIN"
  *   R2-2  NXDOMAIN RCODE + a signed CNAME chain ending in signed data → "secure NXDOMAIN"
  *   R2-4  YXDOMAIN RCODE without a DNAME → "secure YXDOMAIN"
- * (R2-3 is in review2-shared-walk.test.ts.)
+ * (R2-3 is in shared-key-walk-budgets.test.ts.)
  * The other blocks guard attacks that are defended.
  */
 import { describe, expect, it } from 'vitest';
@@ -142,7 +142,7 @@ describe('the world validates as designed (sanity)', () => {
 // FINDINGS: failed on the code as reviewed; fixed since.
 // ---------------------------------------------------------------------------
 
-describe('FINDING R2-1: NXDOMAIN RCODE with a signed answer for the name itself is reported as a secure NXDOMAIN', () => {
+describe('RFC 1035 §4.1.1: an NXDOMAIN RCODE beside a signed answer for the name itself is bogus, never a secure NXDOMAIN', () => {
   // Attack: an on-path attacker takes the genuine signed answer for
   // www.example.net. A and flips the RCODE to NXDOMAIN (3). The RCODE is not
   // covered by any signature. A name error says "the domain name referenced
@@ -171,7 +171,7 @@ describe('FINDING R2-1: NXDOMAIN RCODE with a signed answer for the name itself 
   });
 });
 
-describe('FINDING R2-1 (impact: the forged "secure NXDOMAIN" is kept in the result cache)', () => {
+describe('RFC 1035 §4.1.1: a forged "secure NXDOMAIN" must not be kept in the result cache', () => {
   // Secure results are cached until their TTL runs out (validator.ts); one
   // flipped RCODE is then served to every later question for the A RRset's
   // TTL (up to a day), even when the upstream answers honestly again.
@@ -195,7 +195,7 @@ describe('FINDING R2-1 (impact: the forged "secure NXDOMAIN" is kept in the resu
   });
 });
 
-describe('FINDING R2-1 (variants the same fix must cover)', () => {
+describe('RFC 1035 §4.1.1: NXDOMAIN beside signed data, for ANY and for the CNAME itself', () => {
   it('www.example.net. ANY answered NXDOMAIN with its signed A RRset: bogus', async () => {
     const attack = fixed('www.example.net.', RRType.ANY, { rcode: Rcode.NXDOMAIN, answer: signed('www.example.net.', RRType.A) });
     expectBogus(await validator(world([attack])).validate('www.example.net.', 'ANY'));
@@ -207,7 +207,7 @@ describe('FINDING R2-1 (variants the same fix must cover)', () => {
   });
 });
 
-describe('FINDING R2-4: a YXDOMAIN RCODE without a DNAME is passed through as a secure result', () => {
+describe('RFC 6672 §2.2: a YXDOMAIN RCODE without a DNAME that grows too long is bogus', () => {
   // Attack: the RCODE of a genuine signed response is set to YXDOMAIN (6).
   // RFC 6672 §2.2: YXDOMAIN means a DNAME substitution overflowed the name
   // length; with no DNAME in the answer nothing signed supports it.
@@ -231,7 +231,7 @@ describe('FINDING R2-4: a YXDOMAIN RCODE without a DNAME is passed through as a 
   });
 });
 
-describe('FINDING R2-2: NXDOMAIN RCODE after a signed CNAME chain whose target has signed data', () => {
+describe('RFC 6604 §3: an NXDOMAIN RCODE after a signed CNAME chain whose target has signed data is bogus', () => {
   // Attack: the genuine response for c.example.net. A (CNAME → www, www A)
   // with RCODE 3. RFC 6604 §3: the RCODE is that of the last name of the
   // chain, www.example.net., whose A RRset is right there, signed: the

@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fuzz, type FuzzStats } from './engine.js';
+import { type Finding, fuzz, type FuzzStats } from './engine.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -38,14 +38,13 @@ function line(s: FuzzStats, elapsed: number): string {
 
 const t0 = Date.now();
 console.log(`# fuzz seed ${seed}, ${seconds} s, Node ${process.version}`);
-const stats = await fuzz({ root: ROOT, seed, seconds, messagesPerValidation, progress: (s, e) => console.log(line(s, e)) });
-console.log(line(stats, (Date.now() - t0) / 1000));
-if (stats.findings.length > 0) {
+function write(f: Finding, i: number): void {
   mkdirSync(findingsDir, { recursive: true });
-  stats.findings.forEach((f, i) => {
-    const file = join(findingsDir, `${f.target}-seed${f.seed}-${f.iteration}-${i}.json`);
-    writeFileSync(file, JSON.stringify(f, null, 1) + '\n');
-    console.log(`finding: ${f.target} ${f.op}: ${f.problem.slice(0, 300)} -> ${file}`);
-  });
-  process.exitCode = 1;
+  const file = join(findingsDir, `${f.target}-seed${f.seed}-${f.iteration}-${i}.json`);
+  writeFileSync(file, JSON.stringify(f, null, 1) + '\n');
+  console.log(`finding: ${f.target} ${f.op}: ${f.problem.slice(0, 300)} -> ${file}`);
 }
+
+const stats = await fuzz({ root: ROOT, seed, seconds, messagesPerValidation, progress: (s, e) => console.log(line(s, e)), onFinding: write });
+console.log(line(stats, (Date.now() - t0) / 1000));
+if (stats.findings.length > 0) process.exitCode = 1;

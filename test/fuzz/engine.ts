@@ -207,6 +207,8 @@ export interface FuzzOptions {
   /** Message parses per validation (default 10). */
   readonly messagesPerValidation?: number;
   readonly progress?: (s: FuzzStats, elapsedS: number) => void;
+  /** Called at once for each finding (the CLI writes it out before the run ends). */
+  readonly onFinding?: (f: Finding, index: number) => void;
 }
 
 export async function fuzz(opts: FuzzOptions): Promise<FuzzStats> {
@@ -220,7 +222,9 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzStats> {
   const stats: FuzzStats = { messages: 0, presentation: 0, anchors: 0, fixtures: 0, validations: 0, verdicts: {}, maxValidationMs: 0, maxHeapMb: 0, unhandledRejections: 0, findings: [] };
   let iteration = 0;
   const find = (f: Omit<Finding, 'seed' | 'iteration'>): void => {
-    stats.findings.push({ ...f, seed: opts.seed, iteration });
+    const finding = { ...f, seed: opts.seed, iteration };
+    stats.findings.push(finding);
+    opts.onFinding?.(finding, stats.findings.length - 1);
   };
   const onUnhandled = (reason: unknown): void => {
     stats.unhandledRejections++;

@@ -4,7 +4,7 @@
  * synthesis (RFC 6672 §3.2, §5.3.3: that CNAME is unsigned), and the next
  * name of the chain.
  */
-import { type Name, nameEquals, nameWireLength, MAX_NAME_WIRE_LENGTH } from '../wire/name.js';
+import { type Name, nameEquals, nameToWire, nameWireLength, MAX_NAME_WIRE_LENGTH } from '../wire/name.js';
 import { RRType } from '../wire/rrtype.js';
 import { type RRset, isWildcardExpansion } from '../dnssec/rrsig.js';
 import { rrsigOf } from '../dnssec/records.js';
@@ -42,7 +42,13 @@ export async function followDname(s: Signers, dname: RRset, name: Name, qtype: n
   // RFC 6672 §2.2: replace the DNAME owner suffix with its target.
   const synthesized = [...name.slice(0, name.length - dname.name.length), ...target];
   const synth = findRRset(sets.answer, name, RRType.CNAME);
-  const withSynth: Link = { ...link, rrsets: synth ? [dname, synth] : [dname] };
+  // RFC 6672 §3.2: without the server's CNAME the validator synthesises it
+  // itself (TTL of the DNAME), so that a secure answer lists the whole chain
+  // (a fuzzer finding: dropping the unsigned CNAME left it out).
+  const own: RRset | undefined = synth
+    ? undefined
+    : { name, type: RRType.CNAME, class: dname.class, ttl: dname.ttl, rrs: [{ name, type: RRType.CNAME, class: dname.class, ttl: dname.ttl, rdata: nameToWire(synthesized) }], sigs: [] };
+  const withSynth: Link = { ...link, rrsets: [dname, (synth ?? own)!] };
   if (nameWireLength(synthesized) > MAX_NAME_WIRE_LENGTH) return { kind: 'yxdomain', link: withSynth };
   if (synth) {
     const synthTarget = linkTarget(synth);

@@ -14,12 +14,11 @@
  * alike. Every verdict (ours, Unbound's, delv's, the CLI's) is checked against cases.json; a wrong one aborts.
  * The lab is stopped at the end only when this run started it (test/lab/labctl.mjs shared-user protocol).
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { loadTrustAnchorFile } from '../src/dnssec/anchors.js';
 import { createNetworkSource, type NetworkSource } from '../src/resolver/network-source.js';
 import { type ServerAddress, type Transport, type TransportResult, type TransportStats, type UpstreamQuery, newStats } from '../src/resolver/transport.js';
@@ -29,6 +28,7 @@ import { type Validator, createValidator } from '../src/validator/validator.js';
 import { encodeQuery } from '../src/wire/message.js';
 import { nameFromText } from '../src/wire/name.js';
 import { typeFromText } from '../src/wire/rrtype.js';
+import { BenchAbort, TOOL_ENV, labctl, packageRoot, runBench } from './_lab.js';
 
 /** The questions, by lab case name (test/lab/cases.json). */
 const QUESTIONS = [
@@ -60,7 +60,6 @@ const COLD_MS = 3_000;
 const PROCESS_MS = 12_000;
 const QUERY_TIMEOUT_MS = 2_000;
 const PROCESS_TIMEOUT_MS = 30_000;
-const LABCTL_TIMEOUT_MS = 150_000;
 
 interface LabCase {
   readonly name: string;
@@ -78,32 +77,10 @@ interface LabEnv {
   readonly unboundConf: string;
 }
 
-class BenchAbort extends Error {
-  override name = 'BenchAbort';
-}
-
-/** The package root: the nearest directory above this file with the project's package.json (bench/ or dist/bench/). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'dnssec-stub') return dir;
-    dir = dirname(dir);
-  }
-  throw new BenchAbort('cannot find the dnssec-stub package root above bench/validate');
-}
-
-const ROOT = packageRoot();
-const LABCTL = join(ROOT, 'test', 'lab', 'labctl.mjs');
+const ROOT = packageRoot(import.meta.url);
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const LAB_USER = `bench-validate-${process.pid}`;
-const TOOL_ENV = { ...process.env, PATH: `${process.env['PATH'] ?? ''}:/usr/sbin:/sbin` };
 
-function labctl(args: readonly string[]): { stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [LABCTL, ...args], { encoding: 'utf8', timeout: LABCTL_TIMEOUT_MS, env: TOOL_ENV });
-  if (r.status !== 0) throw new BenchAbort(`lab ${args[0]} failed (exit ${r.status ?? r.signal}): ${(r.stderr || String(r.error ?? '')).trim()}`);
-  return { stdout: r.stdout, stderr: r.stderr };
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Statistics
@@ -546,7 +523,7 @@ function unboundColdSkipReason(lab: LabEnv): string {
 async function main(): Promise<number> {
   if (!existsSync(CLI)) throw new BenchAbort(`${CLI} is missing: run npm run build first`);
   const t0 = performance.now();
-  const startOut = labctl(['start', '--user', LAB_USER]);
+  const startOut = labctl(ROOT, ['start', '--user', LAB_USER]);
   const reused = /lab reused/.test(startOut.stderr);
   const lab = JSON.parse(startOut.stdout) as LabEnv;
   console.log(`# lab ${reused ? 'already running (reused; left running)' : 'started by this run (stopped at the end)'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -562,16 +539,8 @@ async function main(): Promise<number> {
   } finally {
     // Only a lab this run started is stopped, and labctl still leaves it up while another live user holds it.
     // A reused lab keeps our user entry, which labctl drops once this process is gone (the id ends in our pid).
-    if (!reused) labctl(['stop', '--user', LAB_USER]);
+    if (!reused) labctl(ROOT, ['stop', '--user', LAB_USER]);
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    console.error(`bench:validate: ${e instanceof BenchAbort ? 'ABORTED: ' : 'internal error: '}${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
-  },
-);
+runBench('bench:validate', main);

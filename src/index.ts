@@ -2,10 +2,12 @@
  * dnssec-stub: a self-contained DNSSEC-validating stub resolver.
  * Public API: named exports only.
  */
-export type { Status, Reason, ReasonKind, ResponseSource } from './types.js';
+export type { Status, Reason, ReasonKind, ResponseSource, QueryOptions } from './types.js';
 export { EDE, UpstreamError } from './types.js';
+export { ConfigError } from './errors.js';
 
-export { Validator, createValidator, ValidationInputError, type ValidatorOptions } from './validator/validator.js';
+export { Validator, createValidator, ValidationInputError, type ValidatorOptions, type ValidateOptions } from './validator/validator.js';
+export { DEFAULT_DEADLINE_MS } from './validator/deadline.js';
 export type { ValidationResult, ValidatedRecord, ChainStep, TraceDs, TraceKey, TraceSignature } from './validator/result.js';
 export type { Typed, MxRecord, TlsaRecord, TxtRecord } from './validator/typed.js';
 export * as limits from './dnssec/limits.js';
@@ -32,9 +34,10 @@ export {
 
 export { type Name, nameFromText, nameToText } from './wire/name.js';
 export { type Message, type RR, parseMessage, encodeQuery } from './wire/message.js';
-export { verifySignature, dsDigest, nsec3Hash, setDefaultBackend, type CryptoOptions, type Backend } from './crypto/index.js';
+export { verifySignature, dsDigest, nsec3Hash, setDefaultBackend, pureCryptoReady, type CryptoOptions, type Backend } from './crypto/index.js';
 
-export { createUpstream, type UpstreamOptions } from './resolver/upstream.js';
+export { createUpstream, type Upstream, type UpstreamOptions, type UpstreamQueryOptions } from './resolver/upstream.js';
+export type { TryEvent } from './resolver/tries.js';
 export { TransportError, type ServerAddress, type Protocol, type Transport } from './resolver/transport.js';
 export {
   createNetworkSource,
@@ -42,3 +45,22 @@ export {
   type NetworkSourceOptions,
 } from './resolver/network-source.js';
 export { ResponseCache, createResponseCache, cacheableTtl, type ResponseCacheOptions } from './resolver/cache.js';
+
+export { checkMail, type CheckMailOptions } from './mail/check-mail.js';
+export { decideHost, type HostFacts, type DaneDecision, type TlsaCandidate } from './mail/dane.js';
+export { judgeTlsa } from './mail/tlsa-usable.js';
+export type {
+  MailReport,
+  MailStatus,
+  MxReport,
+  HostReport,
+  DaneVerdict,
+  TlsaJudged,
+  Lookup,
+  LookupStatus,
+  SpfReport,
+  DmarcReport,
+  MtaStsReport,
+  TlsRptReport,
+  DkimReport,
+} from './mail/types.js';

@@ -42,7 +42,6 @@ export type ReasonKind =
   | 'anchor-unsupported'
   | 'anchor-no-dnskey'
   | 'anchor-no-match'
-  | 'fetch-failed'
   | 'ds-unsigned'
   | 'ds-unsupported'
   | 'dnskey-missing'
@@ -69,14 +68,20 @@ export type ReasonKind =
   | 'dname-mismatch'
   | 'rcode-contradicts'
   | 'yxdomain-without-dname'
-  | 'budget';
+  | 'budget'
+  /** Not a validation verdict: a lookup that got no answer (UpstreamError), as reports beside verdicts show it (EDE 22/23). */
+  | 'no-answer';
 
 /** Why an answer is bogus (or, for insecure, which proof made it so). */
 export interface Reason {
   /** What happened; the text and EDE code follow from it and its data. */
   readonly kind: ReasonKind;
-  /** RFC 8914 info code. */
-  readonly ede: number;
+  /**
+   * RFC 8914 info code; null for an insecure reason that is no error (no
+   * trust anchor, an unsigned delegation, an Opt-Out span): EDE 0 would say
+   * "Other Error".
+   */
+  readonly ede: number | null;
   /** A short fixed text, e.g. "signature expired". */
   readonly text: string;
   /** The zone the reason is about, presentation form. */
@@ -92,15 +97,35 @@ export interface Reason {
  * (UpstreamError).
  */
 export interface ResponseSource {
-  query(name: Name, type: number): Promise<Message>;
+  query(name: Name, type: number, opts?: QueryOptions): Promise<Message>;
+  /**
+   * Optional: sources that reach the same data by another path (another
+   * upstream server), best first, for a second opinion when an answer is
+   * bogus in a way a path can cause (RRSIGs stripped, DNSKEY or DS missing).
+   */
+  otherPaths?(): readonly ResponseSource[];
 }
 
-/** Thrown (as a rejection) when no answer could be had at all: network failure, upstream failure. */
+/** Per-query options a source may honour: the question's abort signal and the time it has left. */
+export interface QueryOptions {
+  readonly signal?: AbortSignal;
+  /** Milliseconds left until the question's deadline. */
+  readonly deadlineMs?: number;
+}
+
+/**
+ * Thrown (as a rejection) when no answer could be had at all: network
+ * failure, timeouts, an upstream that answered SERVFAIL/REFUSED. Never a
+ * verdict, never cached. `ede` is the RFC 8914 code for whoever shows one:
+ * 22 (No Reachable Authority) when the upstream answered that it could not
+ * get an answer, 23 (Network Error) when nothing usable came back.
+ */
 export class UpstreamError extends Error {
   override name = 'UpstreamError';
   constructor(
     message: string,
     override readonly cause?: unknown,
+    readonly ede: number = EDE.NETWORK_ERROR,
   ) {
     super(message);
   }

@@ -6,34 +6,44 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { Protocol, ServerAddress } from '../resolver/transport.js';
-import { typeFromText, typeToText } from '../wire/rrtype.js';
-import { toName, ValidationInputError } from '../validator/validator.js';
-import { nameToText } from '../wire/name.js';
+import { UsageError } from './io.js';
+import { parseQuestion } from './question.js';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError } from './io.js';
 
-export interface ValidateCommand {
-  readonly command: 'validate';
-  /** Question name (absolute, presentation form); undefined only with --fixture (the fixture's question). */
-  readonly name: string | undefined;
-  /** Type mnemonic as typeToText gives it; undefined: A, or the fixture's question. */
-  readonly type: string | undefined;
+/**
+ * The network, anchor, time and fixture options that every command which
+ * validates shares (validate, mail); src/cli/session.ts turns them into a
+ * validator.
+ */
+export interface SessionOptions {
   readonly servers: readonly ServerAddress[] | 'system';
   readonly protocol: Protocol;
   readonly tlsServerName: string | undefined;
   readonly httpsUrl: string | undefined;
   readonly caFile: string | undefined;
   readonly timeoutMs: number | undefined;
-  readonly trustAnchorFile: string | undefined;
+  /** --trust-anchor files, in order; their anchors are merged. Empty: the default. */
+  readonly trustAnchorFiles: readonly string[];
   /** Validation time, unix seconds. */
   readonly at: number | undefined;
-  readonly json: boolean;
-  readonly trace: boolean;
   readonly captureFile: string | undefined;
   readonly fixtureFile: string | undefined;
+}
+
+export interface ValidateCommand extends SessionOptions {
+  readonly command: 'validate';
+  /** Question name (absolute, presentation form); undefined only with --fixture (the fixture's question). */
+  readonly name: string | undefined;
+  /** Type mnemonic as typeToText gives it; undefined: A, or the fixture's question. */
+  readonly type: string | undefined;
+  readonly json: boolean;
+  readonly trace: boolean;
   readonly noColor: boolean;
+  /** `--from FILE` (`-` for stdin): one NAME [TYPE] per line (src/cli/validate-bulk.ts). */
+  readonly from?: string | undefined;
+  /** Names worked on at once with --from. */
+  readonly concurrency?: number | undefined;
 }
 
 export interface DemoCommand {
@@ -47,20 +57,41 @@ export type Command = ValidateCommand | DemoCommand | { readonly command: 'help'
 
 const DEFAULT_PORT: Record<Protocol, number> = { udp: 53, tcp: 53, tls: 853, https: 443 };
 
-const VALIDATE_OPTIONS = {
+/** The options behind SessionOptions (parseArgs form). */
+export const SESSION_OPTIONS = {
   server: { type: 'string', multiple: true },
   tcp: { type: 'boolean' },
   tls: { type: 'string' },
   https: { type: 'string' },
   ca: { type: 'string' },
   timeout: { type: 'string' },
-  'trust-anchor': { type: 'string' },
+  'trust-anchor': { type: 'string', multiple: true },
   at: { type: 'string' },
-  json: { type: 'boolean' },
-  trace: { type: 'boolean' },
   capture: { type: 'string' },
   fixture: { type: 'string' },
+} as const;
+
+/** The values parseArgs gives for SESSION_OPTIONS. */
+export interface SessionValues {
+  server?: string[] | undefined;
+  tcp?: boolean | undefined;
+  tls?: string | undefined;
+  https?: string | undefined;
+  ca?: string | undefined;
+  timeout?: string | undefined;
+  'trust-anchor'?: string[] | undefined;
+  at?: string | undefined;
+  capture?: string | undefined;
+  fixture?: string | undefined;
+}
+
+const VALIDATE_OPTIONS = {
+  ...SESSION_OPTIONS,
+  json: { type: 'boolean' },
+  trace: { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  from: { type: 'string' },
+  concurrency: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,10 +102,31 @@ const DEMO_OPTIONS = {
 } as const;
 
 /** parseArgs' messages are multi-line and mention its own API; keep the first sentence. */
-function parseFailure(e: unknown): UsageError {
+export function parseFailure(e: unknown): UsageError {
+  if (e instanceof UsageError) return e;
   const text = e instanceof Error ? e.message : String(e);
   const first = text.split('\n')[0] ?? text;
   return new UsageError(first.replace(/\. To specify a positional argument.*$/, ''));
+}
+
+/**
+ * An option that takes a value, followed by another option or by nothing:
+ * say which option needs a value (parseArgs would call the next option an
+ * "ambiguous" value, or report a missing argument in its own words).
+ */
+function checkValuesGiven(args: readonly string[], options: Record<string, { type: string }>): void {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return;
+    if (!a.startsWith('--') || a.includes('=')) continue;
+    if (options[a.slice(2)]?.type !== 'string' || a === '--tls') continue;
+    const next = args[i + 1];
+    if (next === undefined) throw new UsageError(`${a} needs a value`);
+    if (next.startsWith('-') && next !== '-') {
+      throw new UsageError(`${a} needs a value, not the option ${JSON.stringify(next)} (for a value that starts with "-", write ${a}=VALUE)`);
+    }
+    i++;
+  }
 }
 
 /**
@@ -91,14 +143,28 @@ function expandOptionalValues(args: readonly string[]): string[] {
   return out;
 }
 
-/** HOST[:PORT], with IPv6 literals as `[::1]:5353`, bare `::1`, or `[::1]`. */
+/**
+ * HOST[:PORT], HOST#PORT (BIND, Unbound) or HOST@PORT; IPv6 literals as
+ * `[::1]:5353`, `::1#5353`, `::1@5353`, bare `::1` or `[::1]`. A bare IPv6
+ * address never takes a `:PORT` (it would be part of the address).
+ */
 export function parseServer(text: string, defaultPort: number): ServerAddress {
+  const bad = (why: string): never => {
+    throw new UsageError(`--server ${JSON.stringify(text)}: ${why}`);
+  };
+  if (text.startsWith('@')) bad(`write the address without "@" (--server ${text.slice(1)})`);
   let host: string;
   let portText: string | undefined;
-  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
+  const separators = [...text].filter((c) => c === '#' || c === '@').length;
+  const bracketed = /^\[([^\]]+)\](?:[:#@](.*))?$/.exec(text);
+  if (separators > 1) bad('more than one port separator ("#" or "@")');
   if (bracketed) {
     host = bracketed[1]!;
     portText = bracketed[2];
+  } else if (separators === 1) {
+    const at = Math.max(text.indexOf('#'), text.indexOf('@'));
+    host = text.slice(0, at);
+    portText = text.slice(at + 1);
   } else if (isIP(text) === 6) {
     host = text;
   } else {
@@ -108,35 +174,43 @@ export function parseServer(text: string, defaultPort: number): ServerAddress {
       portText = text.slice(colon + 1);
     } else host = text;
   }
-  if (isIP(host) === 0) {
-    throw new UsageError(`--server ${JSON.stringify(text)}: the server must be an IP address (IPv6 as [::1]:5353), not a host name`);
-  }
+  if (isIP(host) === 0) bad('the server must be an IP address (IPv6 as [::1]:5353), not a host name');
   let port = defaultPort;
   if (portText !== undefined) {
-    if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-      throw new UsageError(`--server ${JSON.stringify(text)}: bad port ${JSON.stringify(portText)}`);
-    }
+    if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) bad(`bad port ${JSON.stringify(portText)}`);
     port = Number(portText);
   }
   return { host, port };
 }
 
-/** ISO 8601 (e.g. 2026-01-31T12:00:00Z, or a date) or unix seconds. */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Unix seconds, or ISO 8601 (2026-01-31T12:00:00Z, 2026-01-31T13:00+01:00,
+ * 2026-01-31). A time without a zone is UTC, never the local time zone, so
+ * the same command gives the same verdict on every machine.
+ */
 export function parseTime(text: string): number {
-  if (/^\d{1,12}$/.test(text)) return Number(text);
-  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text)) {
-    const ms = Date.parse(text);
-    if (Number.isFinite(ms)) return Math.floor(ms / 1000);
+  if (/^\d{1,11}$/.test(text)) return Number(text);
+  if (/^\d{12,}$/.test(text)) throw new UsageError(`--at ${text}: looks like milliseconds; give unix seconds`);
+  const m = ISO_TIME.exec(text);
+  if (m) {
+    const [y, mo, d, h = 0, mi = 0, sec = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) => (x === undefined ? undefined : Number(x)));
+    const daysInMonth = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
+    const valid = mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= daysInMonth && h <= 23 && mi <= 59 && sec <= 59;
+    const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}${m[7] ?? ''}${m[8] ?? 'Z'}`;
+    const ms = Date.parse(iso);
+    if (valid && Number.isFinite(ms)) return Math.floor(ms / 1000);
   }
-  throw new UsageError(`--at ${JSON.stringify(text)}: not an ISO 8601 time (2026-01-31T12:00:00Z) or unix seconds`);
+  throw new UsageError(`--at ${JSON.stringify(text)}: not an ISO 8601 time (2026-01-31T12:00:00Z; UTC when no zone is given) or unix seconds`);
 }
 
-function parseTimeout(text: string): number {
+export function parseTimeout(text: string): number {
   if (!/^\d{1,9}$/.test(text) || Number(text) < 1) throw new UsageError(`--timeout ${JSON.stringify(text)}: a positive number of milliseconds`);
   return Number(text);
 }
 
-function parseHttpsUrl(text: string): string {
+export function parseHttpsUrl(text: string): string {
   let url: URL;
   try {
     url = new URL(text);
@@ -147,42 +221,24 @@ function parseHttpsUrl(text: string): string {
   return text;
 }
 
-/** The question: NAME (checked as a domain name) and TYPE (mnemonic or TYPEnnn). */
-function parseQuestion(positionals: readonly string[], fixture: boolean): { name: string | undefined; type: string | undefined } {
-  if (positionals.length > 2) throw new UsageError(`too many arguments: ${positionals.slice(2).join(' ')} (expected NAME [TYPE])`);
-  const [nameText, typeText] = positionals;
-  if (nameText === undefined) {
-    if (fixture) return { name: undefined, type: undefined };
-    throw new UsageError('missing NAME (dnssec-stub validate NAME [TYPE])');
-  }
-  let name: string;
-  try {
-    name = nameToText(toName(nameText));
-  } catch (e) {
-    if (e instanceof ValidationInputError) throw new UsageError(e.message);
-    throw e;
-  }
-  if (typeText === undefined) return { name, type: undefined };
-  const type = typeFromText(typeText);
-  if (type === undefined) throw new UsageError(`unknown RR type ${JSON.stringify(typeText)} (a mnemonic such as MX, or TYPEnnn)`);
-  return { name, type: typeToText(type) };
+/**
+ * The arguments as parseArgs should see them, with this command line's
+ * conventions: an option missing its value is named (UsageError), and
+ * `--tls` takes an optional value. Pair with parseFailure for parseArgs' own
+ * errors.
+ */
+export function prepareArgs(args: readonly string[], options: Record<string, { type: string }>): string[] {
+  checkValuesGiven(args, options);
+  return expandOptionalValues(args);
 }
 
-function parseValidate(args: readonly string[]): ValidateCommand | { command: 'help' } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: expandOptionalValues(args), options: VALIDATE_OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw parseFailure(e);
-  }
-  const v = parsed.values;
-  if (v.help) return { command: 'help' };
-  const fixtureFile = v.fixture;
+/** The shared options, checked: one transport, no network options with --fixture, --ca only for TLS. */
+export function sessionOptions(v: SessionValues): SessionOptions {
   const transportsChosen = [v.tcp ? '--tcp' : undefined, v.tls !== undefined ? '--tls' : undefined, v.https !== undefined ? '--https' : undefined].filter(
     (x): x is string => x !== undefined,
   );
   if (transportsChosen.length > 1) throw new UsageError(`${transportsChosen.join(' and ')} cannot be combined: choose one transport`);
-  if (fixtureFile !== undefined) {
+  if (v.fixture !== undefined) {
     const network = [
       v.server ? '--server' : undefined,
       ...transportsChosen,
@@ -195,26 +251,54 @@ function parseValidate(args: readonly string[]): ValidateCommand | { command: 'h
   const protocol: Protocol = v.tcp ? 'tcp' : v.tls !== undefined ? 'tls' : v.https !== undefined ? 'https' : 'udp';
   if (v.ca !== undefined && protocol !== 'tls' && protocol !== 'https') throw new UsageError('--ca is for --tls or --https');
   const httpsUrl = v.https !== undefined ? parseHttpsUrl(v.https) : undefined;
-  const servers = v.server ? v.server.map((s) => parseServer(s, DEFAULT_PORT[protocol])) : httpsUrl !== undefined ? [] : 'system';
-  const { name, type } = parseQuestion(parsed.positionals, fixtureFile !== undefined);
   return {
-    command: 'validate',
-    name,
-    type,
-    servers,
+    servers: v.server ? v.server.map((s) => parseServer(s, DEFAULT_PORT[protocol])) : httpsUrl !== undefined ? [] : 'system',
     protocol,
     tlsServerName: v.tls ? v.tls : undefined,
     httpsUrl,
     caFile: v.ca,
     timeoutMs: v.timeout !== undefined ? parseTimeout(v.timeout) : undefined,
-    trustAnchorFile: v['trust-anchor'],
+    trustAnchorFiles: v['trust-anchor'] ?? [],
     at: v.at !== undefined ? parseTime(v.at) : undefined,
+    captureFile: v.capture,
+    fixtureFile: v.fixture,
+  };
+}
+
+function parseValidate(args: readonly string[]): ValidateCommand | { command: 'help' } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: prepareArgs(args, VALIDATE_OPTIONS), options: VALIDATE_OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw parseFailure(e);
+  }
+  const v = parsed.values;
+  if (v.help) return { command: 'help' };
+  const session = sessionOptions(v);
+  if (v.from !== undefined && parsed.positionals.length > 0) throw new UsageError('give NAME [TYPE] or --from, not both');
+  const { name, type } = parseQuestion(parsed.positionals, session.fixtureFile !== undefined || v.from !== undefined);
+  return {
+    command: 'validate',
+    name,
+    type,
+    ...session,
     json: v.json ?? false,
     trace: v.trace ?? false,
-    captureFile: v.capture,
-    fixtureFile,
     noColor: v['no-color'] ?? false,
+    from: v.from,
+    concurrency: v.concurrency !== undefined ? parseConcurrency(v.concurrency) : undefined,
   };
+}
+
+/** Names worked on at once in a --from run (a mail report asks about 8 questions in parallel). */
+export const DEFAULT_CONCURRENCY = 8;
+export const MAX_CONCURRENCY = 256;
+
+export function parseConcurrency(text: string): number {
+  if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > MAX_CONCURRENCY) {
+    throw new UsageError(`--concurrency ${JSON.stringify(text)}: a number from 1 to ${MAX_CONCURRENCY}`);
+  }
+  return Number(text);
 }
 
 function parseDemo(args: readonly string[]): DemoCommand | { command: 'help' } {
@@ -255,12 +339,21 @@ export function parseCommandLine(argv: readonly string[]): Command {
 
 export const USAGE = `Usage:
   dnssec-stub validate NAME [TYPE] [options]   validate the answer to NAME TYPE (default A)
+  dnssec-stub validate --from FILE|- [options]  one NAME [TYPE] per line (JSON Lines with --json)
+  dnssec-stub mail DOMAIN [DOMAIN...] [options] the DANE and policy report (mail --help)
   dnssec-stub demo [DIR]                       replay every fixture under DIR (default fixtures/lab)
+  dnssec-stub doctor [--server ...] [--json]   check resolvers (dnssec-stub doctor --help)
+  dnssec-stub serve [options]                  a validating DNS proxy on loopback (serve --help)
   dnssec-stub --help | --version
 
+NAME: a domain name; non-ASCII names are asked as their A-label (bücher.example ->
+xn--bcher-kva.example). TYPE: a mnemonic (MX, TLSA, TXT, ...) or TYPEnnn; the
+meta-types (ANY, AXFR, IXFR, OPT, TKEY, TSIG, MAILA, MAILB, TYPE0) and RRSIG
+(never itself signed, RFC 4035 §2.2) are refused.
+
 Validate options:
-  --server HOST[:PORT]   upstream resolver, an IP address (repeatable; IPv6 as [::1]:5353);
-                         default: the nameservers of /etc/resolv.conf
+  --server HOST[:PORT]   upstream resolver, an IP address (repeatable); also HOST#PORT,
+                         HOST@PORT, [::1]:5353, ::1#5353; default: resolv.conf's nameservers
   --tcp                  DNS over TCP (default: UDP, TCP when truncated)
   --tls[=SERVERNAME]     DNS over TLS (port 853); the certificate must match SERVERNAME
                          (default: the server's IP address)
@@ -268,19 +361,31 @@ Validate options:
   --ca FILE              PEM CA bundle for --tls/--https instead of the system store
   --timeout MS           per-try timeout in milliseconds (default: resolv.conf, 5000)
   --trust-anchor FILE    IANA root-anchors.xml or DS/DNSKEY records (auto-detected);
+                         repeatable: the anchors of every file are used;
                          default: the shipped trust-anchors/root-anchors.xml
-  --at TIME              validation time: ISO 8601 or unix seconds (default: now)
+  --at TIME              validation time: unix seconds or ISO 8601; without a zone,
+                         UTC (2026-01-31T12:00 is 12:00Z); default: now
   --json                 print exactly one JSON object on stdout
   --trace                print the chain of trust as walked on stderr
-  --capture FILE         write every exchange to a fixture FILE (replay with --fixture)
+  --capture FILE         write every exchange to a fixture FILE (replay with --fixture);
+                         FILE must be writable before any query is sent
   --fixture FILE         replay FILE without network; time defaults to its capture time,
                          anchors to its own unless --trust-anchor; NAME defaults to its question
   --no-color             no colour (also: NO_COLOR set, or stdout not a terminal)
+  --from FILE|-          validate each line NAME [TYPE] of FILE (- for stdin), in input order
+  --concurrency N        names worked on at once with --from (default 8)
 
 Demo options: --trace, --no-color
 
-Exit status: 0 secure, 1 insecure, 2 bogus, 3 no answer (network failure, timeout,
-upstream SERVFAIL/REFUSED), 64 usage error (bad option, name, type, time, anchor
-or fixture file), 70 internal error. demo: 0 when every fixture gives its expected
-verdict, 1 otherwise.
+Exit status:
+   0  secure
+   1  insecure
+   2  bogus
+   3  no answer (network failure, timeout, upstream SERVFAIL/REFUSED/FORMERR/NOTIMP,
+      a fixture without the needed response)
+  64  usage error (bad option, name, type, time or server; unreadable or garbled
+      trust anchor or fixture file, with the file and line)
+  70  internal error (a bug: please report it)
+  74  I/O error (stdout or the --capture file cannot be written: disk full, closed pipe)
+  demo: 0 when every fixture gives its expected verdict, 1 otherwise (64 for a bad DIR).
 `;

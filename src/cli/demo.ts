@@ -15,6 +15,8 @@ import { UsageError, type DemoCommand } from './args.js';
 import { formatText, formatTrace } from './format.js';
 import { type CliIo, errorLine, useColor } from './io.js';
 import { defaultDemoDir } from './package-info.js';
+import { replayMailFixture } from './mail-demo.js';
+import { mailFixtureField } from './mail-fixture.js';
 
 /** Bound on the directory walk (fixtures are few; a symlink loop must not hang). */
 const MAX_DEPTH = 8;
@@ -43,6 +45,7 @@ async function replayOne(file: string, shown: string, cmd: DemoCommand, io: CliI
   let got: Status | 'error';
   try {
     const fixture = readFixture(file);
+    if (mailFixtureField(fixture)) return await replayMailFixture(fixture, file, shown, io);
     expected = fixture.expected?.status;
     const q = fixture.question;
     if (!q) throw new Error('the fixture records no question');

@@ -18,7 +18,7 @@ function paint(style: Style, color: keyof typeof ANSI, text: string): string {
 
 /** "text (EDE n, zone z., key tag k)"; EDE 0 (Other) is left out when `showOther` is false. */
 export function reasonText(r: Reason, showOther = true): string {
-  const extra = [r.ede !== 0 || showOther ? `EDE ${r.ede}` : undefined, r.zone !== undefined ? `zone ${r.zone}` : undefined, r.keyTag !== undefined ? `key tag ${r.keyTag}` : undefined];
+  const extra = [r.ede !== null && (r.ede !== 0 || showOther) ? `EDE ${r.ede}` : undefined, r.zone !== undefined ? `zone ${r.zone}` : undefined, r.keyTag !== undefined ? `key tag ${r.keyTag}` : undefined];
   const shown = extra.filter((x) => x !== undefined);
   return shown.length > 0 ? `${r.text} (${shown.join(', ')})` : r.text;
 }
@@ -69,7 +69,7 @@ export interface JsonOutput {
   readonly rcode: string;
   readonly records: readonly string[];
   readonly ttl: number;
-  readonly reasons: readonly { ede: number; text: string; zone: string | null; keyTag: number | null }[];
+  readonly reasons: readonly { ede: number | null; text: string; zone: string | null; keyTag: number | null }[];
   readonly chain: readonly ChainStep[];
 }
 

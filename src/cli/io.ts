@@ -10,6 +10,10 @@ export interface CliIo {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+/**
+ * Exit statuses (README "Exit status", --help). 64, 70 and 74 are
+ * sysexits.h's EX_USAGE, EX_SOFTWARE and EX_IOERR.
+ */
 export const EXIT = {
   SECURE: 0,
   INSECURE: 1,
@@ -17,7 +21,18 @@ export const EXIT = {
   NO_ANSWER: 3,
   USAGE: 64,
   INTERNAL: 70,
+  IO: 74,
 } as const;
+
+/** The command line is wrong (option, name, type, time, server, anchor or fixture file): exit 64. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Output could not be written (stdout, the --capture file): exit 74. */
+export class IoError extends Error {
+  override name = 'IoError';
+}
 
 /** One line, no stack: the message of an error. */
 export function errorLine(e: unknown): string {

@@ -4,41 +4,71 @@
  * to its exit status; it never throws and never prints a stack trace. The
  * bin (this file run directly) only wires it to the process.
  *
- *   0 secure, 1 insecure, 2 bogus, 3 no answer, 64 usage error, 70 internal error
+ *   0 secure, 1 insecure, 2 bogus, 3 no answer, 64 usage error, 70 internal error,
+ *   74 I/O error (stdout or the capture file cannot be written)
+ *   (doctor: 0 some resolver is usable for validation, 1 none is)
+ *   (serve: 0 after a drain, 69 cannot listen; see serve.ts)
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { type Command, UsageError, USAGE, parseCommandLine } from './args.js';
-import { runDemo } from './demo.js';
-import { runValidate } from './validate.js';
+import type { Command } from './args.js';
 import { packageVersion } from './package-info.js';
-import { type CliIo, EXIT, errorLine } from './io.js';
+import { type CliIo, EXIT, IoError, UsageError, errorLine } from './io.js';
+import { UpstreamError } from '../types.js';
 
 export { type CliIo, EXIT, errorLine, useColor } from './io.js';
 
-async function run(command: Command, io: CliIo): Promise<number> {
+/**
+ * Each command's module is imported when that command runs, so that `--version` does not load the validator and
+ * `validate --fixture` does not load the transports (start-up: `npm run bench:cli`). New commands: the same.
+ */
+async function run(command: Command, io: CliIo, usage: string): Promise<number> {
   switch (command.command) {
     case 'help':
-      io.stdout.write(USAGE);
+      io.stdout.write(usage);
       return 0;
     case 'version':
       io.stdout.write(`dnssec-stub ${packageVersion()}\n`);
       return 0;
     case 'validate':
-      return runValidate(command, io);
+      return (await import('./validate.js')).runValidate(command, io);
     case 'demo':
-      return runDemo(command, io);
+      return (await import('./demo.js')).runDemo(command, io);
   }
 }
 
 /** Runs the command line `argv` (without node and the script). Resolves to the exit status. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
-    return await run(parseCommandLine(argv), io);
+    // `--version` alone needs no parser; the parser (and what it checks names with) is loaded for everything else.
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return await run({ command: 'version' }, io, '');
+    // `mail`, `doctor` and `serve` parse their own options (src/cli/mail-args.ts, doctor.ts, serve.ts).
+    if (argv[0] === 'mail') return await (await import('./mail.js')).runMailCommand(argv.slice(1), io);
+    if (argv[0] === 'doctor') return await (await import('./doctor.js')).runDoctorCommand(argv.slice(1), io);
+    if (argv[0] === 'serve') {
+      const serve = await import('./serve.js');
+      const cmd = serve.parseServe(argv.slice(1));
+      if (cmd.command === 'help') {
+        io.stdout.write(serve.SERVE_USAGE);
+        return 0;
+      }
+      return await serve.runServe(cmd, io);
+    }
+    const args = await import('./args.js');
+    return await run(args.parseCommandLine(argv), io, args.USAGE);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`dnssec-stub: ${errorLine(e)}\n`);
       return EXIT.USAGE;
+    }
+    if (e instanceof IoError) {
+      io.stderr.write(`dnssec-stub: ${errorLine(e)}\n`);
+      return EXIT.IO;
+    }
+    if (e instanceof UpstreamError) {
+      // No resolver to ask at all (e.g. an unreadable resolv.conf) before any question.
+      io.stderr.write(`dnssec-stub: no answer: ${errorLine(e)}\n`);
+      return EXIT.NO_ANSWER;
     }
     io.stderr.write(`dnssec-stub: internal error: ${errorLine(e)}\n`);
     return EXIT.INTERNAL;
@@ -65,10 +95,10 @@ if (isEntryPoint()) {
   };
   process.on('unhandledRejection', fatal);
   process.on('uncaughtException', fatal);
-  // `dnssec-stub ... | head`: a closed pipe is not an error worth a trace.
+  // A full disk (ENOSPC), a closed pipe (EPIPE, `| head`): an I/O error, exit 74, one line, no trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    fatal(e);
+    process.stderr.write(`dnssec-stub: cannot write to standard output: ${e.code ?? errorLine(e)}\n`);
+    process.exit(EXIT.IO);
   });
   const io: CliIo = { stdout: process.stdout, stderr: process.stderr, isTTY: process.stdout.isTTY === true, env: process.env };
   void main(process.argv.slice(2), io).then((code) => {

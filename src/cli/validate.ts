@@ -2,17 +2,16 @@
  * `dnssec-stub validate NAME [TYPE]`: one question, over the network or
  * replayed from a fixture, printed as text or JSON.
  */
-import { accessSync, constants } from 'node:fs';
-import { AnchorFileError, DEFAULT_ROOT_ANCHORS_PATH, type TrustAnchor, loadTrustAnchorFile } from '../dnssec/anchors.js';
-import { CaptureRecorder, type Fixture, FixtureError, FixtureSource, fixtureAnchors, readFixture, writeFixture } from '../fixtures/fixture.js';
-import { createNetworkSource, type NetworkSource } from '../resolver/network-source.js';
-import { typeFromText, typeToText } from '../wire/rrtype.js';
-import { type ResponseSource, UpstreamError } from '../types.js';
+import type { Fixture } from '../fixtures/fixture.js';
+import { UpstreamError } from '../types.js';
 import type { ValidationResult } from '../validator/result.js';
-import { ValidationInputError, createValidator } from '../validator/validator.js';
-import { UsageError, type ValidateCommand } from './args.js';
+import { ValidationInputError } from '../validator/validator.js';
+import type { ValidateCommand } from './args.js';
 import { errorJson, formatText, formatTrace, toJson } from './format.js';
-import { EXIT, type CliIo, errorLine, useColor } from './io.js';
+import { EXIT, type CliIo, IoError, UsageError, errorLine, useColor } from './io.js';
+import { parseName, parseType } from './question.js';
+import { type Session, openSession } from './session.js';
+import { runValidateBulk } from './validate-bulk.js';
 
 export function exitCodeOf(result: ValidationResult): number {
   switch (result.status) {
@@ -25,92 +24,57 @@ export function exitCodeOf(result: ValidationResult): number {
   }
 }
 
-/** Errors about files the user named (anchors, fixtures) are usage errors: fix the command line. */
-function asUsage<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof AnchorFileError || e instanceof FixtureError || e instanceof ValidationInputError) throw new UsageError(errorLine(e));
-    throw e;
-  }
-}
-
-function loadAnchors(cmd: ValidateCommand, fixture: Fixture | undefined, now: number): TrustAnchor[] {
-  if (cmd.trustAnchorFile !== undefined) return asUsage(() => loadTrustAnchorFile(cmd.trustAnchorFile!, now));
-  if (fixture) return asUsage(() => fixtureAnchors(fixture, cmd.fixtureFile));
-  return asUsage(() => loadTrustAnchorFile(DEFAULT_ROOT_ANCHORS_PATH, now));
-}
-
 function question(cmd: ValidateCommand, fixture: Fixture | undefined): { name: string; type: string } {
   if (cmd.name !== undefined) return { name: cmd.name, type: cmd.type ?? 'A' };
   const q = fixture?.question;
-  if (!q) throw new UsageError(`missing NAME (the fixture ${cmd.fixtureFile ?? ''} records no question)`);
-  const type = typeFromText(q.type);
-  if (type === undefined) throw new UsageError(`${cmd.fixtureFile ?? 'fixture'}: unknown question type ${JSON.stringify(q.type)}`);
-  return { name: q.name, type: typeToText(type) };
+  const file = cmd.fixtureFile ?? 'fixture';
+  if (!q || typeof q.name !== 'string' || typeof q.type !== 'string') throw new UsageError(`missing NAME (the fixture ${file} records no question)`);
+  return { name: parseName(q.name), type: parseType(q.type, `${file}: question: `) };
+}
+
+/** stdout as the command writes it: a write that fails is an I/O error (exit 74), not an internal one. */
+function writeOut(io: CliIo, text: string): void {
+  try {
+    io.stdout.write(text);
+  } catch (e) {
+    throw new IoError(`cannot write to standard output: ${errorLine(e)}`);
+  }
+}
+
+/** No answer at all (exit 3): one line on stderr, and with --json the error object on stdout. */
+function noAnswer(io: CliIo, cmd: ValidateCommand, q: { name: string; type: string }, e: UpstreamError): number {
+  io.stderr.write(`dnssec-stub: no answer: ${errorLine(e)}\n`);
+  if (cmd.json) writeOut(io, errorJson(q.name, q.type, errorLine(e)));
+  return EXIT.NO_ANSWER;
 }
 
 export async function runValidate(cmd: ValidateCommand, io: CliIo): Promise<number> {
-  const fixture = cmd.fixtureFile !== undefined ? asUsage(() => readFixture(cmd.fixtureFile!)) : undefined;
-  const now = cmd.at ?? fixture?.time ?? Math.floor(Date.now() / 1000);
-  const q = question(cmd, fixture);
-  const anchors = loadAnchors(cmd, fixture, now);
-  const capture = cmd.captureFile !== undefined ? new CaptureRecorder() : undefined;
-
-  let source: ResponseSource;
-  let network: NetworkSource | undefined;
-  if (fixture) {
-    source = asUsage(() => new FixtureSource(fixture, cmd.fixtureFile));
-  } else {
-    if (cmd.caFile !== undefined) {
-      // The transports read the CA file only when connecting: check it now, as a usage error.
-      try {
-        accessSync(cmd.caFile, constants.R_OK);
-      } catch (e) {
-        throw new UsageError(`--ca ${cmd.caFile}: cannot read: ${errorLine(e)}`);
-      }
-    }
-    try {
-      network = createNetworkSource({
-        servers: cmd.servers === 'system' ? 'system' : [...cmd.servers],
-        protocol: cmd.protocol,
-        ...(cmd.tlsServerName !== undefined ? { tlsServerName: cmd.tlsServerName } : {}),
-        ...(cmd.httpsUrl !== undefined ? { httpsUrl: cmd.httpsUrl } : {}),
-        ...(cmd.caFile !== undefined ? { caFile: cmd.caFile } : {}),
-        ...(cmd.timeoutMs !== undefined ? { timeoutMs: cmd.timeoutMs } : {}),
-        ...(capture ? { capture } : {}),
-      });
-    } catch (e) {
-      // Options the transports reject (an unreadable --ca, a bad URL): the command line is wrong.
-      throw new UsageError(errorLine(e));
-    }
-    source = network;
+  if (cmd.from !== undefined) return runValidateBulk(cmd, cmd.from, io);
+  let session: Session;
+  let q: { name: string; type: string } | undefined;
+  try {
+    session = await openSession(cmd);
+  } catch (e) {
+    // No resolver to ask at all (an unreadable resolv.conf): no answer, exit 3.
+    if (!(e instanceof UpstreamError)) throw e;
+    return noAnswer(io, cmd, question(cmd, undefined), e);
   }
-
-  const color = useColor(io, cmd.noColor);
   let code: number;
   try {
-    const validator = createValidator({ source, trustAnchors: anchors, clock: () => now });
-    const result = await validator.validate(q.name, q.type);
-    if (cmd.trace) io.stderr.write(formatTrace(result, now, { color: false }));
-    io.stdout.write(cmd.json ? JSON.stringify(toJson(result)) + '\n' : formatText(result, { color }));
+    q = question(cmd, session.fixture);
+    const result = await session.validator.validate(q.name, q.type);
+    if (cmd.trace) io.stderr.write(formatTrace(result, session.now, { color: false }));
+    writeOut(io, cmd.json ? JSON.stringify(toJson(result)) + '\n' : formatText(result, { color: useColor(io, cmd.noColor) }));
     code = exitCodeOf(result);
   } catch (e) {
     if (e instanceof ValidationInputError) throw new UsageError(errorLine(e));
-    if (!(e instanceof UpstreamError)) throw e;
-    io.stderr.write(`dnssec-stub: no answer: ${errorLine(e)}\n`);
-    if (cmd.json) io.stdout.write(errorJson(q.name, q.type, errorLine(e)));
-    code = EXIT.NO_ANSWER;
+    if (!(e instanceof UpstreamError) || q === undefined) throw e;
+    code = noAnswer(io, cmd, q, e);
   } finally {
-    await network?.close();
-  }
-
-  if (capture && cmd.captureFile !== undefined) {
-    try {
-      writeFixture(cmd.captureFile, capture.toFixture({ time: now, anchors, question: q }));
-    } catch (e) {
-      io.stderr.write(`dnssec-stub: cannot write the capture: ${errorLine(e)}\n`);
-      return EXIT.USAGE;
+    const failed = await session.finish(q ? { question: q } : {});
+    if (failed) {
+      io.stderr.write(`dnssec-stub: ${failed}\n`);
+      code = EXIT.IO;
     }
   }
   return code;

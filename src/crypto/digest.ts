@@ -4,14 +4,16 @@
  * prints the NSEC3 numbers): SHA-1 of 30 bytes crypto.hash 1.11 M/s, createHash 0.65 M/s, noble 0.87 M/s;
  * SHA-256 of 300 bytes crypto.hash 0.79 M/s, createHash 0.52 M/s, noble 0.24 M/s.
  */
-import { sha1 } from '@noble/hashes/legacy.js';
-import { sha256, sha384 } from '@noble/hashes/sha2.js';
 import { nodeCrypto } from './_node.js';
+import { legacy, sha2 } from './_noble.js';
 import type { Backend } from './types.js';
 
 export type HashName = 'sha1' | 'sha256' | 'sha384';
 
-const NOBLE: Readonly<Record<HashName, (data: Uint8Array) => Uint8Array>> = { sha1, sha256, sha384 };
+/** The noble hash (loaded on first use, _noble.ts). */
+function nobleHash(name: HashName): (data: Uint8Array) => Uint8Array {
+  return name === 'sha1' ? legacy().sha1 : name === 'sha256' ? sha2().sha256 : sha2().sha384;
+}
 
 type OneShot = (algorithm: string, data: Uint8Array, outputEncoding: 'buffer') => Uint8Array;
 
@@ -40,7 +42,7 @@ export function hash(name: HashName, data: Uint8Array): Uint8Array {
     const out = nodeHash(name, data, 'buffer');
     return new Uint8Array(out.buffer, out.byteOffset, out.length);
   }
-  return NOBLE[name](data);
+  return nobleHash(name)(data);
 }
 
 /** DS digest types (IANA "Delegation Signer (DS) Resource Record (RR) Type Digest Algorithms"). */

@@ -17,6 +17,7 @@ export {
   setDefaultBackend,
   verifySignature,
 } from './verify.js';
+export { pureCryptoReady } from './ready.js';
 export { DIGEST_TYPE, dsDigest, getHashBackend, isSupportedDigestType } from './digest.js';
 export { MAX_NSEC3_ITERATIONS_FIELD, NSEC3_HASH_ALGORITHM_SHA1, nsec3Hash } from './nsec3-hash.js';
 export { dnskeyPublicKeyFromJwk, rsaDnskeyPublicKey, type PublicJwk } from './dnskey-encode.js';

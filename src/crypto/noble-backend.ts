@@ -1,12 +1,10 @@
 /**
  * The pure-JS backend: @noble/curves for ECDSA and EdDSA, BigInt RSA (rsa-pkcs1.ts). Runs anywhere (no
- * node:crypto). No DSA: DSA (legacy, RFC 8624 §3.1 MUST NOT) is node-only, so this backend answers `unsupported`.
+ * node:crypto). The noble modules are loaded on first use (_noble.ts). No DSA: DSA (legacy, RFC 8624 §3.1 MUST NOT) is node-only, so this backend answers `unsupported`.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { ed448 } from '@noble/curves/ed448.js';
-import { p256, p384 } from '@noble/curves/nist.js';
 import { ALGORITHM } from './algorithms.js';
 import { concatBytes } from './_bytes.js';
+import { ed25519, ed448, nist } from './_noble.js';
 import { rsaPkcs1Verifier } from './rsa-pkcs1.js';
 import { parseRsaPublicKey, rsaHashFor } from './rsa-key.js';
 import type { VerifierOrFailure } from './types.js';
@@ -23,7 +21,7 @@ const ECDSA_VERIFY_OPTS = Object.freeze({ lowS: false, prehash: true, format: 'c
 /** RFC 8080 §4 / RFC 8032 §5.1.7: strict decoding (no ZIP-215 leniency for non-canonical encodings). */
 const EDDSA_VERIFY_OPTS = Object.freeze({ zip215: false });
 
-type Ecdsa = typeof p256;
+type Ecdsa = ReturnType<typeof nist>['p256'];
 
 function ecdsaVerifier(curve: Ecdsa, coordinateLength: number, key: Uint8Array): VerifierOrFailure {
   // RFC 6605 §4: the public key is x | y (uncompressed point without the 0x04 prefix).
@@ -46,7 +44,7 @@ function ecdsaVerifier(curve: Ecdsa, coordinateLength: number, key: Uint8Array):
   };
 }
 
-type Eddsa = typeof ed25519;
+type Eddsa = ReturnType<typeof ed25519>['ed25519'] | ReturnType<typeof ed448>['ed448'];
 
 /**
  * RFC 8032 §5.1.3 / §5.2.3 strict decoding (y < p, x = 0 only with sign bit 0), and not a small-order point: a
@@ -89,13 +87,13 @@ export function nobleVerifier(algorithm: number, key: Uint8Array): VerifierOrFai
       return rsaPkcs1Verifier(parsed, hash);
     }
     case ALGORITHM.ECDSAP256SHA256:
-      return ecdsaVerifier(p256, 32, key);
+      return ecdsaVerifier(nist().p256, 32, key);
     case ALGORITHM.ECDSAP384SHA384:
-      return ecdsaVerifier(p384, 48, key);
+      return ecdsaVerifier(nist().p384, 48, key);
     case ALGORITHM.ED25519:
-      return eddsaVerifier(ed25519, 32, 64, key);
+      return eddsaVerifier(ed25519().ed25519, 32, 64, key);
     case ALGORITHM.ED448:
-      return eddsaVerifier(ed448, 57, 114, key);
+      return eddsaVerifier(ed448().ed448, 57, 114, key);
     default:
       return 'unsupported';
   }

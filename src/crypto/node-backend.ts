@@ -10,13 +10,12 @@
  * digest_error_status rather than bogus.) The fallback is built lazily: nothing is spent on the normal path.
  */
 import type { KeyObject } from 'node:crypto';
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { ed448 } from '@noble/curves/ed448.js';
 import { ALGORITHM } from './algorithms.js';
 import { rsaPublicKeyDer } from './_der.js';
 import { dsaSignatureForm, parseDsaPublicKey } from './dsa.js';
 import { isUsableEddsaKey, nobleVerifier } from './noble-backend.js';
 import { nodeCrypto, type NodeCrypto } from './_node.js';
+import { ed25519, ed448 } from './_noble.js';
 import { parseRsaPublicKey, rsaHashFor } from './rsa-key.js';
 import type { Verifier, VerifierOrFailure } from './types.js';
 
@@ -108,7 +107,7 @@ function eddsaVerifier(crypto: NodeCrypto, algorithm: number, crv: 'Ed25519' | '
   const sigLength = crv === 'Ed25519' ? 64 : 114;
   if (key.length !== keyLength) return 'bad-key';
   // OpenSSL does not decode the point at import: the same key check as the pure backend, once per key.
-  if (!isUsableEddsaKey(crv === 'Ed25519' ? ed25519 : ed448, key)) return 'bad-key';
+  if (!isUsableEddsaKey(crv === 'Ed25519' ? ed25519().ed25519 : ed448().ed448, key)) return 'bad-key';
   // RFC 8037 §2: OKP key, x = the RFC 8032 encoding.
   const keyObject = importJwk(crypto, { kty: 'OKP', crv, x: base64Url(key) });
   if (keyObject === undefined) return 'bad-key';

@@ -13,10 +13,8 @@
  * octets (I2OSP, §5.2.1 / RFC 3110 §3). OpenSSL (used by BIND and Unbound) and Go's crypto/rsa (miekg/dns) reject
  * other lengths rather than left-padding them, and so does this code (and the node backend, see node-backend.ts).
  */
-import { pow } from '@noble/curves/abstract/modular.js';
-import { sha1 } from '@noble/hashes/legacy.js';
-import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { bytesToBigInt } from './_bytes.js';
+import { legacy, modular, sha2 } from './_noble.js';
 import type { RsaHash, RsaPublicKey } from './rsa-key.js';
 import type { Verifier } from './types.js';
 
@@ -31,7 +29,10 @@ export const DIGEST_INFO_PREFIX: Readonly<Record<RsaHash, Uint8Array>> = {
   ),
 };
 
-const NOBLE_HASH: Readonly<Record<RsaHash, (data: Uint8Array) => Uint8Array>> = { sha1, sha256, sha512 };
+/** The noble hash for each RSA hash (loaded on first use, _noble.ts). */
+function nobleHash(hash: RsaHash): (data: Uint8Array) => Uint8Array {
+  return hash === 'sha1' ? legacy().sha1 : hash === 'sha256' ? sha2().sha256 : sha2().sha512;
+}
 const HASH_LENGTH: Readonly<Record<RsaHash, number>> = { sha1: 20, sha256: 32, sha512: 64 };
 
 /**
@@ -59,8 +60,9 @@ export function rsaPkcs1Verifier(key: RsaPublicKey, hash: RsaHash): Verifier {
   const n = bytesToBigInt(key.modulus);
   const e = bytesToBigInt(key.exponent);
   const head = encodedMessageHead(k, hash);
-  const digest = NOBLE_HASH[hash];
   if (head === undefined) return () => false;
+  const digest = nobleHash(hash);
+  const { pow } = modular();
   return (data, signature) => {
     if (signature.length !== k) return false;
     const s = bytesToBigInt(signature);

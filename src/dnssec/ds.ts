@@ -28,6 +28,15 @@ export function usableDs(dsList: readonly DsData[], crypto?: CryptoOptions): DsD
 }
 
 /**
+ * RFC 4034 §5.1.4: digest = digest_algorithm(DNSKEY owner name | DNSKEY
+ * RDATA), the owner in canonical form (lower case, RFC 4034 §6.2).
+ * Undefined for an unsupported digest type.
+ */
+export function dsDigestOf(owner: Name, dnskeyRdata: Uint8Array, digestType: number): Uint8Array | undefined {
+  return dsDigest(digestType, concat([nameToCanonicalWire(owner), dnskeyRdata]));
+}
+
+/**
  * Which DNSKEYs the DS set vouches for (RFC 4035 §5.2), with bounded work
  * (KeyTrap's DS variant: many DS × many keys sharing a tag): per DS at most
  * `maxKeysPerTag` keys with its tag and algorithm are hashed, and each key's
@@ -43,7 +52,6 @@ export function matchDsToKeys(
 ): { trusted: Set<RR>; matched: Set<DsData> } {
   const trusted = new Set<RR>();
   const matched = new Set<DsData>();
-  const ownerWire = nameToCanonicalWire(owner);
   const digests = new Map<string, Uint8Array | undefined>();
   for (const ds of dsList) {
     if (!isSupportedDigestType(ds.digestType) || !isSupportedAlgorithm(ds.algorithm, crypto)) continue;
@@ -55,7 +63,7 @@ export function matchDsToKeys(
       if (!isTrustableKey(k)) continue;
       tried++;
       const memo = `${i}|${ds.digestType}`;
-      if (!digests.has(memo)) digests.set(memo, dsDigest(ds.digestType, concat([ownerWire, rr.rdata])));
+      if (!digests.has(memo)) digests.set(memo, dsDigestOf(owner, rr.rdata, ds.digestType));
       const digest = digests.get(memo);
       if (digest && bytesEqual(digest, ds.digest)) {
         trusted.add(rr);

@@ -157,3 +157,13 @@ export const MAX_CUT_CHECK_LABELS = 8;
  * TTLs nobody signed) can outlive a zone becoming signed.
  */
 export const MAX_RESULT_TTL = 86400;
+
+/**
+ * NSEC3 hash work (names hashed × (iterations + 1)) one look-up in the
+ * RFC 8198 cache may do to pick the records near a name. Above it the cache
+ * answers nothing and the question goes upstream: with 0 iterations every
+ * name up to 12 labels below the apex qualifies; with 150 only names right
+ * below it. Keeps a look-up within the cost of one proof
+ * (MAX_NSEC3_HASHES_PER_PROOF at MAX_NSEC3_ITERATIONS is more).
+ */
+export const MAX_AGGRESSIVE_NSEC3_HASH_WORK = 512;

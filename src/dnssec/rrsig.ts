@@ -35,6 +35,8 @@ export type SigFailure =
   | 'not-yet-valid'
   | 'unsupported-algorithm'
   | 'no-matching-key'
+  | 'untrusted-key'
+  | 'not-zone-key'
   | 'revoked-key'
   | 'bad-signature'
   | 'too-many-keys'
@@ -103,6 +105,8 @@ const FAILURE_RANK: Record<SigFailure, number> = {
   'too-many-keys': 8,
   'budget-exhausted': 11,
   'no-matching-key': 7,
+  'untrusted-key': 7,
+  'not-zone-key': 7,
   'unsupported-algorithm': 6,
   'labels-too-large': 5,
   'signer-not-ancestor': 5,
@@ -120,8 +124,13 @@ export function mostSpecific(failures: readonly SigFailure[]): SigFailure | unde
 /**
  * Verifies one RRSIG over an RRset with the candidate keys (the DNSKEY RRs of
  * the signer zone). Tries at most MAX_KEYS_PER_KEY_TAG keys with the tag.
+ * When no key could be tried, the failure says why (for --trace): a key with
+ * the tag exists in `listed` (the zone's DNSKEY RRset) but is not among the
+ * trusted `keys` ('untrusted-key'); a key with the tag has no Zone Key flag
+ * ('not-zone-key', RFC 4034 §2.1.1); only revoked ones ('revoked-key'); none
+ * at all ('no-matching-key').
  */
-export function verifyRrsig(rrset: RRset, sigRR: RR, keys: readonly RR[], ctx: VerifyContext): SigCheck {
+export function verifyRrsig(rrset: RRset, sigRR: RR, keys: readonly RR[], ctx: VerifyContext, listed: readonly RR[] = keys): SigCheck {
   const sig = rrsigOf(sigRR);
   if (!sig) return { ok: false, failure: 'malformed' };
   const pre = precheckRrsig(rrset, sig, ctx.now);
@@ -130,9 +139,14 @@ export function verifyRrsig(rrset: RRset, sigRR: RR, keys: readonly RR[], ctx: V
   let tried = 0;
   let sawRevoked = false;
   let data: Uint8Array | undefined;
+  let sawNonZoneKey = false;
   for (const keyRR of keys) {
     const key = dnskeyOf(keyRR);
-    if (!key || !keyMatchesSig(key, keyRR.name, sig)) continue;
+    if (!key) continue;
+    if (!keyMatchesSig(key, keyRR.name, sig)) {
+      if (key.algorithm === sig.algorithm && key.keyTag === sig.keyTag && !isZoneKey(key)) sawNonZoneKey = true;
+      continue;
+    }
     // RFC 5011 §2.1: a revoked key validates nothing but its own DNSKEY RRset.
     if (isRevoked(key) && rrset.type !== RRType.DNSKEY) {
       sawRevoked = true;
@@ -146,7 +160,13 @@ export function verifyRrsig(rrset: RRset, sigRR: RR, keys: readonly RR[], ctx: V
     if (result === 'valid') return { ok: true, sig, key };
   }
   if (tried > 0) return { ok: false, failure: 'bad-signature', sig };
-  return { ok: false, failure: sawRevoked ? 'revoked-key' : 'no-matching-key', sig };
+  if (sawRevoked) return { ok: false, failure: 'revoked-key', sig };
+  if (sawNonZoneKey) return { ok: false, failure: 'not-zone-key', sig };
+  const untrusted = listed !== keys && listed.some((rr) => {
+    const k = dnskeyOf(rr);
+    return k !== undefined && keyMatchesSig(k, rr.name, sig) && !keys.includes(rr);
+  });
+  return { ok: false, failure: untrusted ? 'untrusted-key' : 'no-matching-key', sig };
 }
 
 export type RrsetCheck =
@@ -157,11 +177,11 @@ export type RrsetCheck =
  * RFC 4035 §5.3.3: an RRset is authentic when any one of its RRSIGs verifies
  * with a key of the signer zone. At most MAX_RRSIGS_PER_RRSET are tried.
  */
-export function verifyRrset(rrset: RRset, keys: readonly RR[], ctx: VerifyContext, maxSigs: number): RrsetCheck {
+export function verifyRrset(rrset: RRset, keys: readonly RR[], ctx: VerifyContext, maxSigs: number, listed: readonly RR[] = keys): RrsetCheck {
   if (rrset.sigs.length === 0) return { ok: false, failure: 'no-rrsig', checks: [] };
   const checks: SigCheck[] = [];
   for (const sigRR of rrset.sigs.slice(0, maxSigs)) {
-    const check = verifyRrsig(rrset, sigRR, keys, ctx);
+    const check = verifyRrsig(rrset, sigRR, keys, ctx, listed);
     if (check.ok) return { ok: true, sig: check.sig, key: check.key, failures: checks };
     checks.push(check);
     if (check.failure === 'budget-exhausted') break;

@@ -67,7 +67,8 @@ export function addStats(into: TransportStats, from: TransportStats): void {
 }
 
 export interface Transport {
-  query(q: UpstreamQuery, signal?: AbortSignal): Promise<TransportResult>;
+  /** `opts.deadlineMs`: how long the caller will wait (an upstream retries within it; one transport ignores it). */
+  query(q: UpstreamQuery, signal?: AbortSignal, opts?: { deadlineMs?: number }): Promise<TransportResult>;
   /** Closes pooled connections; pending queries fail with kind 'closed'. */
   close(): Promise<void>;
   /** Live counters (a snapshot copy). */

@@ -1,18 +1,23 @@
 /**
- * The upstream: one transport per configured server, tries and failover the
- * way glibc's res_send does (each attempt walks the servers in order; a
- * timeout, a network error or an answer with SERVFAIL, NOTIMP or REFUSED
- * moves on to the next server), and identical queries in flight sent once.
+ * The upstream: one transport per configured server, a health table per
+ * server (RTT, RTO, failures, back-off: health.ts), the tries of each query
+ * (tries.ts: healthy servers first, retries on the RTO with back-off, TCP
+ * after repeated UDP loss, failover; a timeout, a network error or an answer
+ * with SERVFAIL, NOTIMP or REFUSED moves on to the next server), and
+ * identical queries in flight sent once. Without a deadline a query makes
+ * resolv.conf's `attempts` rounds over the servers, as glibc does; with one
+ * it keeps trying until the deadline.
  *
  * We query with CD=1 (RFC 4035 §3.2.2), so an upstream SERVFAIL is a failure
  * to resolve, not a validation verdict: another server may do better. If no
  * server gives a better answer, the last such answer is returned, so the
  * caller sees the rcode rather than a transport error.
  */
+import { setMaxListeners } from 'node:events';
 import { isIP } from 'node:net';
 import { nameKey } from '../wire/name.js';
-import { Rcode } from '../wire/rrtype.js';
 import { HttpsTransport, DEFAULT_DOH_PATH } from './https.js';
+import { checkUpstreamOptions } from './options-check.js';
 import { type TextLoader, loadResolvConf, readTextFile } from './resolv-conf.js';
 import { TcpTransport } from './tcp.js';
 import { DEFAULT_DOT_PORT, TlsTransport } from './tls.js';
@@ -31,6 +36,8 @@ import {
   newStats,
 } from './transport.js';
 import { UdpTransport } from './udp.js';
+import { HealthTable } from './health.js';
+import { type TryEvent, runTries } from './tries.js';
 
 export interface UpstreamOptions {
   /** Servers in order of preference, or 'system' for the nameservers of /etc/resolv.conf. */
@@ -55,12 +62,30 @@ export interface UpstreamOptions {
   idleTimeoutMs?: number;
   /** Reads resolv.conf for 'system' and for the defaults (tests inject one). */
   loadText?: TextLoader;
+  /** Milliseconds clock for the servers' back-off (tests inject one). Default: Date.now. */
+  clock?: () => number;
+  /** Called for every try: sent, answered, lost (RTO passed), failed. For tests, doctor and tracing. */
+  onTry?: (event: TryEvent) => void;
 }
 
-/** Answers that send us to the next server (glibc res_send.c does the same). */
-const TRY_NEXT_RCODES: ReadonlySet<number> = new Set([Rcode.SERVFAIL, Rcode.NOTIMP, Rcode.REFUSED]);
-/** Errors that will not go away by asking the same server again. */
-const PERMANENT_KINDS: ReadonlySet<string> = new Set(['tls', 'config']);
+/** Per-query options of Upstream.query. */
+export interface UpstreamQueryOptions {
+  /**
+   * Milliseconds this query may take. Within it the upstream keeps retrying
+   * (RTO back-off, failover, TCP after UDP loss) instead of stopping after
+   * resolv.conf's attempts.
+   */
+  deadlineMs?: number;
+  /** Ask only this server (an index into `servers`): a second opinion from another path. */
+  server?: number;
+}
+
+/**
+ * Tries for one query when the caller gave a deadline: enough to ride out
+ * heavy loss (30% each way leaves about half the tries answered; 12 tries
+ * all lost is a 1 in 3000 event), bounded so a dead upstream costs little.
+ */
+export const MAX_TRIES_WITHIN_DEADLINE = 12;
 
 const DEFAULT_PORT: Record<Protocol, number> = { udp: 53, tcp: 53, tls: DEFAULT_DOT_PORT, https: 443 };
 
@@ -78,12 +103,20 @@ export class Upstream implements Transport {
   /** "host:port" or URL of each server, in order. */
   readonly servers: readonly string[];
   private readonly transports: Transport[];
+  /** For UDP: TCP to the same servers, shared with the UDP transports' truncation fallback. */
+  private readonly tcpTransports: Transport[] | undefined;
+  private readonly healthTable: HealthTable;
+  private readonly clock: () => number;
+  private readonly onTry: ((event: TryEvent) => void) | undefined;
   private readonly inflight = new Map<string, InFlight>();
   private readonly counters = newStats();
   private closed = false;
+  private readonly lifetime = new AbortController();
   private nextStart = 0;
 
+  /** Throws ConfigError for bad options (checkUpstreamOptions). */
   constructor(opts: UpstreamOptions) {
+    checkUpstreamOptions(opts);
     this.protocol = opts.protocol ?? 'udp';
     const needConf = opts.servers === 'system' || opts.timeoutMs === undefined || opts.attempts === undefined;
     const conf = needConf ? loadResolvConf(opts.loadText ?? readTextFile) : undefined;
@@ -99,7 +132,15 @@ export class Upstream implements Transport {
       if (isIP(s.host) === 0) throw new TransportError('config', `server ${JSON.stringify(s.host)} is not an IP address literal`);
       if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535) throw new TransportError('config', `bad port ${s.port} for ${s.host}`);
     }
+    const idle = opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {};
+    this.tcpTransports =
+      this.protocol === 'udp' ? servers.map((server) => new TcpTransport({ server, timeoutMs: this.timeoutMs, ...idle })) : undefined;
     this.transports = this.makeTransports(servers, opts);
+    this.healthTable = new HealthTable(this.transports.length, this.timeoutMs);
+    this.clock = opts.clock ?? Date.now;
+    this.onTry = opts.onTry;
+    // Every try of every query in flight listens for close(): no listener limit.
+    setMaxListeners(0, this.lifetime.signal);
     this.servers =
       this.protocol === 'https' && servers.length === 0 ? [opts.httpsUrl ?? ''] : servers.map(formatServer);
   }
@@ -123,10 +164,10 @@ export class Upstream implements Transport {
       });
     }
     if (servers.length === 0) throw new TransportError('config', 'no upstream servers given');
-    return servers.map((server): Transport => {
+    return servers.map((server, i): Transport => {
       switch (this.protocol) {
         case 'udp':
-          return new UdpTransport({ server, timeoutMs, ...idle });
+          return new UdpTransport({ server, timeoutMs, ...idle, tcp: this.tcpTransports![i]! });
         case 'tcp':
           return new TcpTransport({ server, timeoutMs, ...idle });
         case 'tls':
@@ -143,15 +184,19 @@ export class Upstream implements Transport {
    * signal only detaches that caller, and the shared query is aborted when
    * no caller is left.
    */
-  query(q: UpstreamQuery, signal?: AbortSignal): Promise<TransportResult> {
+  query(q: UpstreamQuery, signal?: AbortSignal, opts: UpstreamQueryOptions = {}): Promise<TransportResult> {
     if (this.closed) return Promise.reject(new TransportError('closed', 'upstream is closed'));
     if (signal?.aborted) return Promise.reject(new TransportError('aborted', `query for ${describeQuery(q)} aborted`, undefined, { cause: signal.reason }));
-    const key = `${nameKey(q.name)}/${q.type}`;
+    const only = opts.server;
+    if (only !== undefined && !(Number.isInteger(only) && only >= 0 && only < this.transports.length)) {
+      return Promise.reject(new TransportError('config', `no server number ${only}`));
+    }
+    const key = `${nameKey(q.name)}/${q.type}${only !== undefined ? `@${only}` : ''}`;
     let entry = this.inflight.get(key);
     if (entry) this.counters.deduplicated++;
     else {
       const controller = new AbortController();
-      const promise = this.resolveWithFailover(q, controller.signal);
+      const promise = this.resolveWithFailover(q, controller.signal, opts.deadlineMs, only);
       const created: InFlight = { promise, controller, waiters: 0 };
       const forget = (): void => {
         if (this.inflight.get(key) === created) this.inflight.delete(key);
@@ -191,66 +236,61 @@ export class Upstream implements Transport {
     });
   }
 
-  private async resolveWithFailover(q: UpstreamQuery, signal: AbortSignal): Promise<TransportResult> {
-    const failures: TransportError[] = [];
-    const givenUp = new Set<number>();
-    let lastAnswer: TransportResult | undefined;
-    const n = this.transports.length;
-    const start = this.rotate ? this.nextStart++ % n : 0;
-    for (let round = 0; round < this.attempts; round++) {
-      for (let k = 0; k < n; k++) {
-        const i = (start + k) % n;
-        if (givenUp.has(i)) continue;
-        if (this.closed) throw new TransportError('closed', 'upstream is closed');
-        let result: TransportResult;
-        try {
-          result = await this.transports[i]!.query(q, signal);
-        } catch (e) {
-          if (!(e instanceof TransportError)) throw e;
-          if (this.closed) throw new TransportError('closed', `upstream closed while resolving ${describeQuery(q)}`);
-          if (e.kind === 'aborted' || e.kind === 'closed') throw e;
-          if (PERMANENT_KINDS.has(e.kind)) givenUp.add(i);
-          failures.push(e);
-          continue;
-        }
-        if (TRY_NEXT_RCODES.has(result.message.rcode)) {
-          lastAnswer = result;
-          continue;
-        }
-        return result;
-      }
-    }
-    if (lastAnswer) return lastAnswer;
-    throw summarize(q, failures);
+  private resolveWithFailover(q: UpstreamQuery, signal: AbortSignal, deadlineMs: number | undefined, only: number | undefined): Promise<TransportResult> {
+    const n = only !== undefined ? 1 : this.transports.length;
+    const start = this.rotate && only === undefined ? this.nextStart++ % n : 0;
+    const preference = only !== undefined ? [only] : Array.from({ length: n }, (_, k) => (start + k) % n);
+    const deadline = deadlineMs !== undefined ? performance.now() + deadlineMs : undefined;
+    return runTries({
+      q,
+      servers: this.servers,
+      protocol: this.protocol,
+      transports: this.transports,
+      tcp: this.tcpTransports,
+      health: this.healthTable,
+      preference,
+      byRtt: !this.rotate,
+      // glibc's budget (attempts rounds over the servers); within a deadline, as many as fit.
+      maxTries: deadline !== undefined ? Math.max(MAX_TRIES_WITHIN_DEADLINE, this.attempts * n) : this.attempts * n,
+      deadline,
+      clock: this.clock,
+      signal,
+      lifetime: this.lifetime.signal,
+      isClosed: () => this.closed,
+      onTry: this.onTry,
+    });
+  }
+
+  /** Servers not backed off, best first (the order a query would try them in). */
+  healthyOrder(): number[] {
+    const now = this.clock();
+    const all = Array.from({ length: this.transports.length }, (_, i) => i);
+    return this.healthTable.order(now, all, !this.rotate).filter((i) => !this.healthTable.backedOff(i, now));
+  }
+
+  /** What the upstream has learnt about each server (RTT, RTO, failures, back-off), in the configured order. */
+  health(): { server: string; srttMs: number | undefined; rtoMs: number; failures: number; backedOff: boolean }[] {
+    const now = this.clock();
+    return this.servers.map((server, i) => {
+      const v = this.healthTable.view(i);
+      return { server, srttMs: v.srttMs, rtoMs: v.rtoMs, failures: v.failures, backedOff: v.backoffUntil > now };
+    });
   }
 
   stats(): TransportStats {
     const s = { ...this.counters };
-    for (const t of this.transports) if (t.stats) addStats(s, t.stats());
+    for (const t of [...this.transports, ...(this.tcpTransports ?? [])]) if (t.stats) addStats(s, t.stats());
     s.deduplicated = this.counters.deduplicated;
     return s;
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.lifetime.abort(new TransportError('closed', 'upstream is closed'));
     for (const entry of this.inflight.values()) entry.controller.abort(new TransportError('closed', 'upstream is closed'));
     this.inflight.clear();
-    await Promise.all(this.transports.map((t) => t.close()));
+    await Promise.all([...this.transports, ...(this.tcpTransports ?? [])].map((t) => t.close()));
   }
-}
-
-/**
- * One error for a query that every server failed: the kind is the common
- * kind, or 'tls' when any server failed TLS authentication (a configuration
- * or security problem must not hide behind timeouts), else the last kind.
- */
-function summarize(q: UpstreamQuery, failures: readonly TransportError[]): TransportError {
-  const last = failures[failures.length - 1];
-  if (!last) return new TransportError('network', `no server could be asked for ${describeQuery(q)}`);
-  const kinds = new Set(failures.map((f) => f.kind));
-  const kind = kinds.size === 1 ? last.kind : kinds.has('tls') ? 'tls' : last.kind;
-  const detail = failures.map((f) => f.message).join('; ');
-  return new TransportError(kind, `all upstream tries failed for ${describeQuery(q)}: ${detail}`, last.server, { cause: failures });
 }
 
 export function createUpstream(opts: UpstreamOptions): Upstream {

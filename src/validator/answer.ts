@@ -14,6 +14,7 @@ import type { KeyChain } from './key-chain.js';
 import { because, rrsetLabel } from './reasons.js';
 import { type AnswerOutcome, type Link, bogusLink, combine } from './outcome.js';
 import { Signers } from './signers.js';
+import type { AggressiveCache } from './aggressive-cache.js';
 import { classifyAt, linkTarget } from './classify.js';
 import { validatePositive } from './positive.js';
 import { validateNegative } from './negative.js';
@@ -26,8 +27,8 @@ export { weakest } from './outcome.js';
 export class AnswerValidator {
   private readonly s: Signers;
 
-  constructor(keys: KeyChain, ctx: QuestionContext, prefetch: boolean) {
-    this.s = new Signers(keys, ctx, prefetch);
+  constructor(keys: KeyChain, ctx: QuestionContext, prefetch: boolean, aggressive?: AggressiveCache) {
+    this.s = new Signers(keys, ctx, prefetch, aggressive);
   }
 
   /** Follows the answer from `qname` and validates every link. */

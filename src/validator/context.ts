@@ -7,11 +7,17 @@ import type { Message } from '../wire/message.js';
 import type { CryptoOptions } from '../crypto/index.js';
 import { WorkBudget } from '../dnssec/budget.js';
 import { MAX_QUERIES_PER_QUESTION } from '../dnssec/limits.js';
-import { type ResponseSource, UpstreamError } from '../types.js';
+import { type QueryOptions, type ResponseSource, UpstreamError } from '../types.js';
 import type { ChainStep } from './result.js';
 
 /** Defined in src/types.ts (below every layer); re-exported here for existing imports. */
-export type { ResponseSource } from '../types.js';
+export type { QueryOptions, ResponseSource } from '../types.js';
+
+/** The question's abort signal and deadline (a performance.now() value). */
+export interface QuestionLimits {
+  readonly signal?: AbortSignal;
+  readonly deadline?: number;
+}
 
 export class QueryBudgetError extends Error {
   override name = 'QueryBudgetError';
@@ -24,12 +30,19 @@ export class QuestionContext {
   private readonly seenSteps = new Set<ChainStep>();
   private readonly memo = new Map<string, Promise<Message>>();
   queries = 0;
+  /**
+   * A query whose answer was wanted but did not come (a zone-cut check that
+   * went on without it). A bogus verdict reached after one is no verdict:
+   * the validator reports this instead (no answer is never bogus).
+   */
+  unanswered: UpstreamError | undefined;
 
   constructor(
     readonly source: ResponseSource,
     readonly now: number,
     readonly crypto: CryptoOptions | undefined,
     readonly maxQueries: number = MAX_QUERIES_PER_QUESTION,
+    readonly limits: QuestionLimits = {},
   ) {}
 
   /** Asks the source once per (name, type) for this question. */
@@ -44,7 +57,7 @@ export class QuestionContext {
       this.queries++;
       // Promise.resolve().then: a source that throws synchronously rejects too.
       p = Promise.resolve()
-        .then(() => this.source.query(name, type))
+        .then(() => this.source.query(name, type, this.queryOptions()))
         .catch((e: unknown) => {
         if (e instanceof UpstreamError) throw e;
         throw new UpstreamError(e instanceof Error ? e.message : String(e), e);
@@ -52,6 +65,15 @@ export class QuestionContext {
       this.memo.set(key, p);
     }
     return p;
+  }
+
+  private queryOptions(): QueryOptions | undefined {
+    const { signal, deadline } = this.limits;
+    if (!signal && deadline === undefined) return undefined;
+    return {
+      ...(signal ? { signal } : {}),
+      ...(deadline !== undefined ? { deadlineMs: Math.max(0, deadline - performance.now()) } : {}),
+    };
   }
 
   /**

@@ -7,7 +7,7 @@
 import { type Name, nameToText } from '../wire/name.js';
 import type { RR } from '../wire/message.js';
 import { RRType } from '../wire/rrtype.js';
-import { type Reason, UpstreamError } from '../types.js';
+import type { Reason } from '../types.js';
 import type { TrustAnchor } from '../dnssec/anchors.js';
 import { type RRset, verifyRrset } from '../dnssec/rrsig.js';
 import { trustedKeys, usableDs } from '../dnssec/ds.js';
@@ -38,8 +38,7 @@ interface KeysetInput {
   readonly before: readonly ChainStep[];
   /** Signatures already traced for this step (the DS RRset's). */
   readonly sigs: ChainStep['signatures'];
-  /** What to say when the DNSKEY fetch fails, when no DNSKEY RRset came, when no key is trusted. */
-  readonly onFetchFailure: (e: UpstreamError) => KeyEntry;
+  /** What to say when no DNSKEY RRset came, when no key is trusted. */
   readonly noKeyset: () => Reason;
   readonly noTrusted: () => Reason;
   /** Upper bound for the entry's expiry (the DS RRset's TTL, the parent's expiry). */
@@ -50,7 +49,6 @@ interface KeysetInput {
 async function validatedKeyset(input: KeysetInput, ctx: QuestionContext): Promise<KeyEntry> {
   const { zone } = input;
   const msg = await fetchKeyData(zone, RRType.DNSKEY, ctx);
-  if (msg instanceof UpstreamError) return input.onFetchFailure(msg);
   const keyset = findRRset(responseRRsets(msg).answer, zone, RRType.DNSKEY);
   const { trusted, matched } = trustedKeys(input.usable, input.anchorKeys, keyset?.rrs ?? [], zone, MAX_KEYS_PER_KEY_TAG, ctx.crypto);
   const sigs = [...input.sigs];
@@ -64,7 +62,7 @@ async function validatedKeyset(input: KeysetInput, ctx: QuestionContext): Promis
   });
   if (!keyset) return bogusEntry(zone, [input.noKeyset()], [...input.before, step('bogus')], ctx.now);
   if (trusted.size === 0) return bogusEntry(zone, [input.noTrusted()], [...input.before, step('bogus')], ctx.now);
-  const check = verifyRrset(keyset, [...trusted], { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto }, MAX_RRSIGS_PER_RRSET);
+  const check = verifyRrset(keyset, [...trusted], { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto }, MAX_RRSIGS_PER_RRSET, keyset.rrs);
   sigs.push(...traceChecks(keyset, check));
   if (!check.ok) return bogusEntry(zone, [rrsetFailureReason(check, rrsetLabel(zone, RRType.DNSKEY), zone)], [...input.before, step('bogus')], ctx.now);
   const ttl = Math.min(cappedTtl(keyset.ttl, check.sig, ctx.now), MAX_ENTRY_TTL);
@@ -100,7 +98,6 @@ export async function anchorEntry(anchor: TrustAnchor, ctx: QuestionContext): Pr
       stepBase: { kind: 'anchor', note: `trust anchor from ${anchor.source}` },
       before: [],
       sigs: [],
-      onFetchFailure: (e) => bogusEntry(zone, [because({ kind: 'fetch-failed', zone, type: 'DNSKEY', detail: e.message, anchor: true })], [], ctx.now, true),
       noKeyset: () => because({ kind: 'anchor-no-dnskey', zone }),
       noTrusted: () => because({ kind: 'anchor-no-match', zone }),
       maxExpires: Number.POSITIVE_INFINITY,
@@ -143,10 +140,6 @@ export async function delegationWithDs(parent: SecureEntry, child: Name, dsSet: 
       stepBase: { kind: 'delegation' },
       before: parent.steps,
       sigs,
-      onFetchFailure: (e) => {
-        const step: ChainStep = { kind: 'delegation', zone: childText, signatures: sigs, status: 'bogus', note: e.message };
-        return bogusEntry(child, [because({ kind: 'fetch-failed', zone: child, type: 'DNSKEY', detail: e.message })], steps(step), ctx.now, true);
-      },
       noKeyset: () => because({ kind: 'dnskey-missing', zone: child }),
       noTrusted: () => because({ kind: 'dnskey-no-match', zone: child, keyTags: usable.map((d) => d.keyTag) }),
       // A child's keys are only as fresh as the parent's that vouch for them.

@@ -4,11 +4,12 @@
  * NSEC RRs may be used) and maps the proofs' outcomes for the validator.
  */
 import type { Name } from '../wire/name.js';
-import { nameToText } from '../wire/name.js';
+import { nameEquals, nameToText } from '../wire/name.js';
+import { rrsigOf } from '../dnssec/records.js';
 import { RRType } from '../wire/rrtype.js';
 import type { Reason } from '../types.js';
 import { type RRset, type VerifyContext, verifyRrset, isWildcardExpansion } from '../dnssec/rrsig.js';
-import { cappedTtl } from '../dnssec/ttl.js';
+import { cappedTtl, negativeTtl } from '../dnssec/ttl.js';
 import { MAX_RRSIGS_PER_RRSET } from '../dnssec/limits.js';
 import * as denial from '../dnssec/denial.js';
 import type { DenialInput, DenialOutcome, DenialRecord } from '../dnssec/denial.js';
@@ -22,6 +23,15 @@ export interface VerifiedDenial {
   readonly signatures: TraceSignature[];
   /** Reasons for NSEC/NSEC3 RRsets that failed to verify (they are left out of the proof). */
   readonly failures: Reason[];
+  /**
+   * Signatures of this zone that failed: of an NSEC/NSEC3 RRset whose RRSIG
+   * names the zone as signer, or of the zone's SOA. Any one makes the denial
+   * bogus, whatever the rest proves (RFC 4033 §5, RFC 4035 §5; Unbound:
+   * "failed AUTHORITY rrset").
+   */
+  readonly badSignatures: Reason[];
+  /** The zone's SOA, verified: its negative TTL capped by its RRSIG (RFC 2308 §5, RFC 4035 §5.3.3). */
+  readonly soaTtl?: number;
   /** Smallest capped TTL of the records used. */
   readonly ttl: number;
   /** Whether the authority section had any NSEC/NSEC3 at all. */
@@ -30,7 +40,15 @@ export interface VerifiedDenial {
   readonly hadSignatures: boolean;
 }
 
-/** Verifies the NSEC and NSEC3 RRsets of `authority` with the keys of `zone`. */
+/** Whether one of the set's RRSIGs names `zone` as its signer (the zone claims the set). */
+function claimedBy(set: RRset, zone: Name): boolean {
+  return set.sigs.some((sig) => {
+    const s = rrsigOf(sig);
+    return s !== undefined && nameEquals(s.signerName, zone);
+  });
+}
+
+/** Verifies the NSEC and NSEC3 RRsets of `authority`, and the zone's SOA, with the keys of `zone`. */
 export function denialInputFrom(
   authority: readonly RRset[],
   keys: { readonly zone: Name; readonly dnskeys: readonly RR[] },
@@ -40,17 +58,28 @@ export function denialInputFrom(
   const nsec3: DenialRecord[] = [];
   const signatures: TraceSignature[] = [];
   const failures: Reason[] = [];
+  const badSignatures: Reason[] = [];
+  let soaTtl: number | undefined;
   let ttl = Number.POSITIVE_INFINITY;
   let hadRecords = false;
   let hadSignatures = false;
   for (const set of authority) {
+    if (set.type === RRType.SOA && nameEquals(set.name, keys.zone)) {
+      const check = verifyRrset(set, keys.dnskeys, ctx, MAX_RRSIGS_PER_RRSET);
+      signatures.push(...traceChecks(set, check));
+      if (check.ok) soaTtl = Math.min(soaTtl ?? Number.POSITIVE_INFINITY, cappedTtl(negativeTtl(set), check.sig, ctx.now));
+      else badSignatures.push(rrsetFailureReason(check, rrsetLabel(set.name, set.type), keys.zone));
+      continue;
+    }
     if (set.type !== RRType.NSEC && set.type !== RRType.NSEC3) continue;
     hadRecords = true;
     if (set.sigs.length > 0) hadSignatures = true;
     const check = verifyRrset(set, keys.dnskeys, ctx, MAX_RRSIGS_PER_RRSET);
     signatures.push(...traceChecks(set, check));
     if (!check.ok) {
-      failures.push(rrsetFailureReason(check, rrsetLabel(set.name, set.type), keys.zone));
+      const r = rrsetFailureReason(check, rrsetLabel(set.name, set.type), keys.zone);
+      failures.push(r);
+      if (claimedBy(set, keys.zone)) badSignatures.push(r);
       continue;
     }
     if (isWildcardExpansion(set.name, check.sig.labels)) {
@@ -67,6 +96,8 @@ export function denialInputFrom(
     input: { zone: keys.zone, nsec, nsec3, budget: ctx.budget },
     signatures,
     failures,
+    badSignatures,
+    ...(soaTtl !== undefined ? { soaTtl } : {}),
     ttl: Number.isFinite(ttl) ? ttl : 0,
     hadRecords,
     hadSignatures,

@@ -5,6 +5,7 @@
  * name of the chain.
  */
 import { type Name, nameEquals, nameToWire, nameWireLength, MAX_NAME_WIRE_LENGTH } from '../wire/name.js';
+import type { RR } from '../wire/message.js';
 import { RRType } from '../wire/rrtype.js';
 import { type RRset, isWildcardExpansion } from '../dnssec/rrsig.js';
 import { rrsigOf } from '../dnssec/records.js';
@@ -14,6 +15,10 @@ import { type Link, bogusLink } from './outcome.js';
 import type { Signers } from './signers.js';
 import { validatePositive } from './positive.js';
 import { linkTarget } from './classify.js';
+
+function rdataName(rr: RR): Name | undefined {
+  return linkTarget({ name: rr.name, type: rr.type, class: rr.class, ttl: rr.ttl, rrs: [rr], sigs: [] });
+}
 
 export type DnameStep =
   /** The link, and the name the chain goes on with. */
@@ -42,20 +47,22 @@ export async function followDname(s: Signers, dname: RRset, name: Name, qtype: n
   // RFC 6672 §2.2: replace the DNAME owner suffix with its target.
   const synthesized = [...name.slice(0, name.length - dname.name.length), ...target];
   const synth = findRRset(sets.answer, name, RRType.CNAME);
-  // RFC 6672 §3.2: without the server's CNAME the validator synthesises it
-  // itself (TTL of the DNAME), so that a secure answer lists the whole chain
-  // (a fuzzer finding: dropping the unsigned CNAME left it out).
-  const own: RRset | undefined = synth
-    ? undefined
-    : { name, type: RRType.CNAME, class: dname.class, ttl: dname.ttl, rrs: [{ name, type: RRType.CNAME, class: dname.class, ttl: dname.ttl, rdata: nameToWire(synthesized) }], sigs: [] };
-  const withSynth: Link = { ...link, rrsets: [dname, (synth ?? own)!] };
-  if (nameWireLength(synthesized) > MAX_NAME_WIRE_LENGTH) return { kind: 'yxdomain', link: withSynth };
+  if (nameWireLength(synthesized) > MAX_NAME_WIRE_LENGTH) return { kind: 'yxdomain', link: { ...link, rrsets: [dname] } };
   if (synth) {
-    const synthTarget = linkTarget(synth);
-    if (!synthTarget || !nameEquals(synthTarget, synthesized)) {
-      return { kind: 'end', link: withSynth, extra: bogusLink(because({ kind: 'dname-mismatch', name, dname: dname.name })) };
-    }
+    // The server's CNAME is unsigned (RFC 6672 §5.3.3): every record of it
+    // must be the synthesis (identical copies are one record, RFC 2181 §5);
+    // a second target at the name is a forgery (RFC 2181 §10.1): bogus.
+    const forged = synth.rrs.some((rr) => {
+      const t = rdataName(rr);
+      return !t || !nameEquals(t, synthesized);
+    });
+    if (forged) return { kind: 'end', link: { ...link, rrsets: [dname] }, extra: bogusLink(because({ kind: 'dname-mismatch', name, dname: dname.name })) };
   }
-  return { kind: 'next', link: withSynth, next: synthesized, synthesised: synth !== undefined };
+  // What is handed out is the CNAME the validator synthesises itself, with
+  // the DNAME's TTL (RFC 6672 §5.3.3), never the server's records; also when
+  // the server sent none (RFC 6672 §3.2), so that a secure answer lists the
+  // whole chain (a fuzzer finding: dropping the unsigned CNAME left it out).
+  const own: RRset = { name, type: RRType.CNAME, class: dname.class, ttl: dname.ttl, rrs: [{ name, type: RRType.CNAME, class: dname.class, ttl: dname.ttl, rdata: nameToWire(synthesized) }], sigs: [] };
+  return { kind: 'next', link: { ...link, rrsets: [dname, own] }, next: synthesized, synthesised: synth !== undefined };
 }
 

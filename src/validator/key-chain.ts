@@ -40,6 +40,12 @@ export class KeyChain {
   constructor(
     private readonly anchors: readonly TrustAnchor[],
     maxEntries = 10_000,
+    /**
+     * Names that validated denial records held (the RFC 8198 cache) prove
+     * absent at the time: neither they nor names below them are zone cuts,
+     * so they are neither asked ahead for nor checked with a DS query.
+     */
+    private readonly provenAbsent: (name: Name, now: number) => boolean = () => false,
   ) {
     this.cache = new KeyCache(maxEntries);
   }
@@ -90,6 +96,7 @@ export class KeyChain {
     const last = Math.min(target.length, anchor.zone.length + MAX_PREFETCH_DEPTH);
     for (let n = anchor.zone.length + 1; n <= last; n++) {
       const c = ancestorWithLabels(target, n);
+      if (this.provenAbsent(c, ctx.now)) break;
       if (this.cache.has(c, ctx.now) || this.cache.isKnownNotCut(c, ctx.now)) continue;
       ctx.prefetch(c, RRType.DS);
       ctx.prefetch(c, RRType.DNSKEY);
@@ -125,13 +132,24 @@ export class KeyChain {
    * query proves a delegation (a validated DS, or a proven unsigned one), or
    * a trust anchor. Answers that prove nothing either way — chains in the
    * style of RFC 9102 §3 carry no proofs for names that are not cuts — are no
-   * evidence of a cut. At most MAX_CUT_CHECK_LABELS names, nearest first.
+   * evidence of a cut. At most MAX_CUT_CHECK_LABELS names, nearest first;
+   * the search stops at the first name validated records prove absent
+   * (`absent`, or the RFC 8198 cache): no cut lies at or below it.
    */
-  async cutBetween(upper: Name, lower: Name, ctx: QuestionContext, depth: number): Promise<Name | undefined> {
+  async cutBetween(upper: Name, lower: Name, ctx: QuestionContext, depth: number, absent?: (name: Name) => boolean): Promise<Name | undefined> {
     const last = Math.min(lower.length, upper.length + MAX_CUT_CHECK_LABELS);
     for (let n = upper.length + 1; n <= last; n++) {
       const c = ancestorWithLabels(lower, n);
-      const e = await this.entryFor(c, ctx, false, depth + 1);
+      if (absent?.(c) || (!this.cache.has(c, ctx.now) && this.provenAbsent(c, ctx.now))) return undefined;
+      // A DS query that got no answer proves nothing either way: no evidence
+      // of a cut. Should the answer end bogus, the validator reports the
+      // missing answer instead (QuestionContext.unanswered).
+      const e = await this.entryFor(c, ctx, false, depth + 1).catch((err: unknown) => {
+        if (!(err instanceof UpstreamError)) throw err;
+        ctx.unanswered ??= err;
+        return undefined;
+      });
+      if (!e) continue;
       const proven = e.kind === 'secure' || (e.kind === 'insecure' && e.cutProven !== false);
       if (proven && isStrictSubdomain(e.zone, upper) && isSubdomain(c, e.zone)) return e.zone;
     }
@@ -146,9 +164,6 @@ export class KeyChain {
    */
   private async zoneEntry(zone: Name, anchor: TrustAnchor, ctx: QuestionContext, depth: number): Promise<KeyEntry> {
     const msg = await fetchKeyData(zone, RRType.DS, ctx);
-    if (msg instanceof UpstreamError) {
-      return bogusEntry(zone, [because({ kind: 'fetch-failed', zone, type: 'DS', detail: msg.message })], [], ctx.now, true);
-    }
     const sets = responseRRsets(msg);
     // The parent side must be a strict ancestor of `zone`, at or below the anchor.
     const asParent = (p: Name | undefined): Name | undefined => (p && isStrictSubdomain(zone, p) && isSubdomain(p, anchor.zone) ? p : undefined);
@@ -209,6 +224,9 @@ export class KeyChain {
     // turn a stripped answer insecure.
     const outcome = dsAbsence(zone, { ...denial.input, maxIterations: MAX_NSEC3_ITERATIONS_FOR_ZONE_CUTS });
     const signatures = denial.signatures;
+    if (denial.badSignatures.length > 0) {
+      return bogusEntry(zone, denial.badSignatures, [...parent.steps, step('bogus', { signatures, note: 'a signature of the DS denial failed' })], ctx.now);
+    }
     if (outcome.result === 'no-cut') return parent;
     if (outcome.result === 'insecure') {
       return {

@@ -8,13 +8,10 @@ import { type Name, isStrictSubdomain, isSubdomain, nameToText } from '../wire/n
 import type { Message } from '../wire/message.js';
 import { RRType, Rcode } from '../wire/rrtype.js';
 import { EDE } from '../types.js';
-import { verifyRrset } from '../dnssec/rrsig.js';
-import { cappedTtl, negativeTtl } from '../dnssec/ttl.js';
-import { MAX_RRSIGS_PER_RRSET } from '../dnssec/limits.js';
+import { negativeTtl } from '../dnssec/ttl.js';
 import type { ResponseRRsets } from './rrsets.js';
 import { because, rrsetLabel } from './reasons.js';
 import { denialInputFrom, proveNodata, proveNxdomain } from './denial-input.js';
-import { traceChecks } from './trace.js';
 import type { Link } from './outcome.js';
 import { Signers, isLink } from './signers.js';
 import { findSoa } from './classify.js';
@@ -47,7 +44,15 @@ export async function validateNegative(s: Signers, name: Name, qtype: number, ms
     s.ctx.addStep({ kind: 'denial', zone: nameToText(name), signatures: [], status: link.status, note: `${what}: no signed proof` });
     return { ...link, ttl: insecureTtl(link) };
   }
-  const entry = await s.entryOf(signer, what, about);
+  // The records verified with the signer's keys; when the proof over them
+  // holds, the names it proves absent need no zone-cut query (cutCheck).
+  let entry = await s.zoneEntryOf(signer, what);
+  const d = isLink(entry) ? undefined : denialInputFrom(sets.authority, entry, s.vctx());
+  const early = d?.hadRecords ? (nx ? proveNxdomain(name, d.input) : proveNodata(name, qtype, d.input)) : undefined;
+  if (!isLink(entry)) {
+    const proven = early !== undefined && (early.result === 'proven' || early.result === 'no-cut');
+    entry = (await s.cutCheck(signer, what, about, proven ? d?.input : undefined)) ?? entry;
+  }
   if (isLink(entry)) {
     if (s.aboveAnchor(signer, about)) {
       // A denial from above an island of trust counts only when secure.
@@ -59,23 +64,27 @@ export async function validateNegative(s: Signers, name: Name, qtype: number, ms
     return { ...entry, ttl: insecureTtl(entry) };
   }
   const now = s.ctx.now;
-  const d = denialInputFrom(sets.authority, entry, s.vctx());
+  // A secure entry here is the signer's own (a cut would have made it a link): d and early are over its keys.
+  if (!d) throw new Error('internal: denial records not verified');
   const signatures = [...d.signatures];
-  let ttl = Math.min(d.ttl, Math.max(0, entry.expires - now));
-  if (soa) {
-    const check = verifyRrset(soa, entry.dnskeys, s.vctx(), MAX_RRSIGS_PER_RRSET);
-    signatures.push(...traceChecks(soa, check));
-    if (check.ok) ttl = Math.min(ttl, cappedTtl(negativeTtl(soa), check.sig, now));
-  }
+  const ttl = Math.min(d.ttl, Math.max(0, entry.expires - now), d.soaTtl ?? Number.POSITIVE_INFINITY);
+  // The SOA verified (denial-input.ts; a failing signature made it bogus below): only then is the denial kept for RFC 8198.
+  const soaOk = !soa || d.soaTtl !== undefined;
   const zone = nameToText(entry.zone);
-  if (!d.hadRecords) {
+  if (d.badSignatures.length > 0) {
+    s.ctx.addStep({ kind: 'denial', zone, signatures, status: 'bogus', note: `${what}: a signature of the denial failed` });
+    return { status: 'bogus', reasons: d.badSignatures, ttl: 0, rrsets: [] };
+  }
+  if (!d.hadRecords || !early) {
     s.ctx.addStep({ kind: 'denial', zone, signatures, status: 'bogus', note: `${what}: no NSEC or NSEC3` });
     return { status: 'bogus', reasons: [because({ kind: 'denial-missing', what, zone: entry.zone })], ttl: 0, rrsets: [] };
   }
-  const outcome = nx ? proveNxdomain(name, d.input) : proveNodata(name, qtype, d.input);
+  const outcome = early;
   if (outcome.result === 'proven' || outcome.result === 'no-cut') {
     s.ctx.addStep({ kind: 'denial', zone, signatures, status: 'secure', note: `${what}: ${outcome.detail}` });
     s.keys.markNotCuts(about, entry.zone, now + ttl);
+    // RFC 8198: kept for later names, for min(NSEC TTL, SOA TTL, SOA MINIMUM) (RFC 9077 §3), only with a verified SOA.
+    if (soaOk) s.aggressive?.addDenial(d.input, ttl, now);
     return { status: 'secure', reasons: [], ttl, rrsets: [] };
   }
   if (outcome.result === 'insecure') {
@@ -90,7 +99,7 @@ export async function validateNegative(s: Signers, name: Name, qtype: number, ms
     return { status: 'insecure', reasons: [r], ttl, rrsets: [] };
   }
   // The proof failed: bogus. (A name below a proven unsigned cut never gets
-  // here: Signers.entryOf() finds the cut and judges the name by its own zone.)
+  // here: Signers.cutCheck() finds the cut and judges the name by its own zone.)
   // EDE 12 is for a missing NSEC; records that are there but prove nothing are plain bogus (RFC 8914 §4.7, §4.13).
   const ede = outcome.ede === EDE.NSEC_MISSING && (d.input.nsec.length > 0 || d.input.nsec3.length > 0) ? EDE.DNSSEC_BOGUS : outcome.ede;
   s.ctx.addStep({ kind: 'denial', zone, signatures, status: 'bogus', note: outcome.text });

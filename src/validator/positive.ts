@@ -15,6 +15,13 @@ import { traceChecks } from './trace.js';
 import type { ChainStep } from './result.js';
 import type { Link } from './outcome.js';
 import { Signers, isLink } from './signers.js';
+import type { SecureEntry } from './key-chain.js';
+
+/** The response's denial records verified with the signer's keys, and the wildcard answer proof over them. */
+function wildcardProof(s: Signers, rrset: RRset, labels: number, sets: ResponseRRsets, entry: SecureEntry) {
+  const d = denialInputFrom(sets.authority, entry, s.vctx());
+  return { d, outcome: proveWildcardAnswer(rrset.name, labels, d.input) };
+}
 
 /** RFC 4035 §5.3: one RRset of the answer, including wildcard expansion (§5.3.4). */
 export async function validatePositive(s: Signers, rrset: RRset, sets: ResponseRRsets, kind: ChainStep['kind']): Promise<Link> {
@@ -42,12 +49,19 @@ export async function validatePositive(s: Signers, rrset: RRset, sets: ResponseR
 
 async function bySigner(s: Signers, rrset: RRset, sets: ResponseRRsets, kind: ChainStep['kind'], signer: Name, what: string): Promise<Link> {
   const now = s.ctx.now;
-  const entry = await s.entryOf(signer, what, Signers.zoneLookupName(rrset.name, rrset.type));
-  if (isLink(entry)) {
-    s.ctx.addStep({ kind, zone: nameToText(signer), signatures: [], status: entry.status, note: what });
-    return { ...entry, ttl: entry.status === 'insecure' ? Math.min(rrset.ttl, entry.ttl) : 0, rrsets: [rrset] };
-  }
+  const notSecure = (link: Link): Link => {
+    s.ctx.addStep({ kind, zone: nameToText(signer), signatures: [], status: link.status, note: what });
+    return { ...link, ttl: link.status === 'insecure' ? Math.min(rrset.ttl, link.ttl) : 0, rrsets: [rrset] };
+  };
+  const entry = await s.zoneEntryOf(signer, what);
+  if (isLink(entry)) return notSecure(entry);
   const check = verifyRrset(rrset, entry.dnskeys, s.vctx(), MAX_RRSIGS_PER_RRSET);
+  // A wildcard expansion: the proof that the name itself does not exist
+  // (RFC 4035 §5.3.4) also shows which names below the signer need no cut check.
+  const wildcard = check.ok && isWildcardExpansion(rrset.name, check.sig.labels) ? wildcardProof(s, rrset, check.sig.labels, sets, entry) : undefined;
+  const proven = wildcard !== undefined && (wildcard.outcome.result === 'proven' || wildcard.outcome.result === 'no-cut');
+  const cut = await s.cutCheck(signer, what, Signers.zoneLookupName(rrset.name, rrset.type), proven ? wildcard.d.input : undefined);
+  if (cut) return notSecure(cut);
   const signatures = traceChecks(rrset, check);
   const zone = nameToText(entry.zone);
   if (!check.ok) {
@@ -56,10 +70,8 @@ async function bySigner(s: Signers, rrset: RRset, sets: ResponseRRsets, kind: Ch
   }
   // The answer lives no longer than the keys that vouch for it.
   let ttl = Math.min(cappedTtl(rrset.ttl, check.sig, now), Math.max(0, entry.expires - now));
-  if (isWildcardExpansion(rrset.name, check.sig.labels)) {
-    // A wildcard expansion: prove that the name itself does not exist.
-    const d = denialInputFrom(sets.authority, entry, s.vctx());
-    const outcome = proveWildcardAnswer(rrset.name, check.sig.labels, d.input);
+  if (wildcard) {
+    const { d, outcome } = wildcard;
     signatures.push(...d.signatures);
     if (outcome.result === 'insecure') {
       s.ctx.addStep({ kind: 'wildcard', zone, signatures, status: 'insecure', note: outcome.detail });
@@ -73,6 +85,9 @@ async function bySigner(s: Signers, rrset: RRset, sets: ResponseRRsets, kind: Ch
     }
     s.ctx.addStep({ kind: 'wildcard', zone, signatures, status: 'secure', note: `${what} from a wildcard: ${outcome.detail}` });
     ttl = Math.min(ttl, d.ttl);
+    // RFC 8198 §5.3: the proof and the wildcard RRset answer later names too.
+    s.aggressive?.addDenial(d.input, ttl, now);
+    s.aggressive?.addWildcard(entry.zone, rrset, check.sig.labels, ttl, now);
   } else {
     s.ctx.addStep({ kind, zone, signatures, status: 'secure', note: what });
   }

@@ -14,6 +14,8 @@ const SIG_FAILURE: Record<SigFailure | 'no-rrsig', { ede: number; text: string }
   'not-yet-valid': { ede: EDE.SIGNATURE_NOT_YET_VALID, text: 'signature not yet valid' },
   'bad-signature': { ede: EDE.DNSSEC_BOGUS, text: 'signature does not verify' },
   'no-matching-key': { ede: EDE.DNSKEY_MISSING, text: 'no DNSKEY matches the RRSIG' },
+  'untrusted-key': { ede: EDE.DNSKEY_MISSING, text: 'the RRSIG\'s key is in the DNSKEY RRset but not trusted (no DS or trust anchor matches it)' },
+  'not-zone-key': { ede: EDE.NO_ZONE_KEY_BIT_SET, text: 'the RRSIG\'s key has no Zone Key flag (RFC 4034 §2.1.1)' },
   'revoked-key': { ede: EDE.DNSSEC_BOGUS, text: 'RRSIG made by a revoked key (RFC 5011)' },
   'too-many-keys': { ede: EDE.DNSSEC_BOGUS, text: 'too many keys share the key tag (KeyTrap limit)' },
   'budget-exhausted': { ede: EDE.DNSSEC_BOGUS, text: 'signature verification budget exhausted (KeyTrap limit)' },
@@ -43,7 +45,6 @@ export type ReasonData =
   | { kind: 'anchor-unsupported'; zone: Name }
   | { kind: 'anchor-no-dnskey'; zone: Name }
   | { kind: 'anchor-no-match'; zone: Name }
-  | { kind: 'fetch-failed'; zone: Name; type: 'DS' | 'DNSKEY'; detail: string; anchor?: boolean }
   | { kind: 'ds-unsigned'; zone: Name; parent: Name }
   | { kind: 'ds-unsupported'; zone: Name; digests: boolean }
   | { kind: 'dnskey-missing'; zone: Name }
@@ -70,14 +71,16 @@ export type ReasonData =
   | { kind: 'dname-mismatch'; name: Name; dname: Name }
   | { kind: 'rcode-contradicts'; rcode: string; what: string }
   | { kind: 'yxdomain-without-dname'; what: string }
-  | { kind: 'budget'; detail: string };
+  | { kind: 'budget'; detail: string }
+  | { kind: 'no-answer'; detail: string; ede: number };
 
 // Every public kind has data here and every kind here is public.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const kindsAgree: Same<ReasonData['kind'], ReasonKind> = true;
 void kindsAgree;
 
-type Derived = { ede: number; text: string; zone?: Name; keyTag?: number };
+/** `ede: null` for an insecure reason that is no error (RFC 8914 EDE 0 means "Other Error"). */
+type Derived = { ede: number | null; text: string; zone?: Name; keyTag?: number };
 const t = nameToText;
 
 function derive(d: ReasonData): Derived {
@@ -89,18 +92,13 @@ function derive(d: ReasonData): Derived {
     case 'unsigned':
       return { ede: MISSING[d.missing].ede, text: `${MISSING[d.missing].text}: ${d.what} in the signed zone ${t(d.zone)}`, zone: d.zone };
     case 'no-trust-anchor':
-      return { ede: EDE.OTHER, text: `no trust anchor at or above ${t(d.name)}` };
+      return { ede: null, text: `no trust anchor at or above ${t(d.name)}` };
     case 'anchor-unsupported':
       return { ede: EDE.UNSUPPORTED_DNSKEY_ALGORITHM, text: `trust anchor for ${t(d.zone)} uses only unsupported algorithms or digests (RFC 4035 §5, RFC 6840 §5.2)`, zone: d.zone };
     case 'anchor-no-dnskey':
       return { ede: EDE.DNSKEY_MISSING, text: `no DNSKEY RRset for the trust anchor ${t(d.zone)}`, zone: d.zone };
     case 'anchor-no-match':
       return { ede: EDE.DNSKEY_MISSING, text: `no DNSKEY of ${t(d.zone)} matches the trust anchor`, zone: d.zone };
-    case 'fetch-failed':
-      if (d.type === 'DS') return { ede: EDE.NETWORK_ERROR, text: `no answer to the DS query for ${t(d.zone)}: ${d.detail}`, zone: d.zone };
-      return d.anchor
-        ? { ede: EDE.DNSKEY_MISSING, text: `no DNSKEY RRset for the trust anchor ${t(d.zone)}: ${d.detail}`, zone: d.zone }
-        : { ede: EDE.DNSKEY_MISSING, text: `no DNSKEY RRset for ${t(d.zone)}, which has a DS: ${d.detail}`, zone: d.zone };
     case 'ds-unsigned':
       return { ede: EDE.RRSIGS_MISSING, text: `RRSIGs missing: the DS RRset of ${t(d.zone)} is not signed by its parent zone`, zone: d.parent };
     case 'ds-unsupported':
@@ -119,7 +117,7 @@ function derive(d: ReasonData): Derived {
         ...(d.keyTags[0] !== undefined ? { keyTag: d.keyTags[0] } : {}),
       };
     case 'insecure-delegation':
-      return { ede: d.ede ?? EDE.OTHER, text: `insecure delegation: ${d.detail}`, zone: d.zone };
+      return { ede: d.ede ?? null, text: `insecure delegation: ${d.detail}`, zone: d.zone };
     case 'no-ds-proof':
       return { ede: d.ede, text: `no DS for ${t(d.zone)} and no valid proof of its absence: ${d.text}`, zone: d.parent };
     case 'ds-denial-unsigned':
@@ -143,13 +141,13 @@ function derive(d: ReasonData): Derived {
     case 'denial-failed':
       return { ede: d.ede, text: `${d.what}: ${d.text}`, zone: d.zone };
     case 'denial-insecure':
-      return { ede: d.ede ?? EDE.OTHER, text: `${d.what}: ${d.detail}`, zone: d.zone };
+      return { ede: d.ede ?? null, text: `${d.what}: ${d.detail}`, zone: d.zone };
     case 'wildcard-expanded-denial':
       return { ede: EDE.DNSSEC_BOGUS, text: `${d.what} is a wildcard expansion and proves nothing`, zone: d.zone };
     case 'wildcard-unproven':
       return { ede: d.ede, text: `wildcard answer ${d.what} without a proof that the name does not exist: ${d.text}`, zone: d.zone };
     case 'wildcard-insecure':
-      return { ede: d.ede ?? EDE.OTHER, text: `wildcard answer ${d.what}: ${d.detail}`, zone: d.zone };
+      return { ede: d.ede ?? null, text: `wildcard answer ${d.what}: ${d.detail}`, zone: d.zone };
     case 'referral':
       return { ede: EDE.DNSSEC_BOGUS, text: `upstream returned a referral to the signed zone ${t(d.zone)} instead of an answer`, zone: d.signed };
     case 'chain-too-long':
@@ -168,6 +166,8 @@ function derive(d: ReasonData): Derived {
       return { ede: EDE.DNSSEC_BOGUS, text: `YXDOMAIN for ${d.what} without a DNAME that grows too long (RFC 6672 §2.2)` };
     case 'budget':
       return { ede: EDE.DNSSEC_BOGUS, text: `${d.detail} (denial-of-service limit)` };
+    case 'no-answer':
+      return { ede: d.ede, text: `no answer: ${d.detail}` };
   }
 }
 
@@ -217,6 +217,6 @@ export function sortReasons(reasons: readonly Reason[]): Reason[] {
   });
   return unique
     .map((r, i) => ({ r, i }))
-    .sort((a, b) => (EDE_RANK[b.r.ede] ?? 0) - (EDE_RANK[a.r.ede] ?? 0) || a.i - b.i)
+    .sort((a, b) => (EDE_RANK[b.r.ede ?? -1] ?? 0) - (EDE_RANK[a.r.ede ?? -1] ?? 0) || a.i - b.i)
     .map((x) => x.r);
 }

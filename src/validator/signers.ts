@@ -17,6 +17,9 @@ import type { KeyChain, KeyEntry, SecureEntry } from './key-chain.js';
 import { type Missing, because } from './reasons.js';
 import type { Link } from './outcome.js';
 import type { Reason } from '../types.js';
+import type { DenialInput } from '../dnssec/denial.js';
+import { provesNameAbsent } from '../dnssec/absence.js';
+import type { AggressiveCache } from './aggressive-cache.js';
 
 /** Everything the per-class validators of one question share. */
 export class Signers {
@@ -24,6 +27,8 @@ export class Signers {
     readonly keys: KeyChain,
     readonly ctx: QuestionContext,
     readonly prefetch: boolean,
+    /** Where validated denials and wildcard RRsets are kept for later questions (RFC 8198); none when off. */
+    readonly aggressive?: AggressiveCache,
   ) {}
 
   vctx() {
@@ -81,23 +86,39 @@ export class Signers {
     return { status: 'bogus', reasons: [r], ttl: 0, rrsets: [] };
   }
 
-  /** The secure key entry of `signer`, or a link that says why there is none. */
+  /** The secure key entry of `signer`, THE zone of `about`, or a link that says why there is none. */
   async entryOf(signer: Name, what: string, about: Name): Promise<SecureEntry | Link> {
+    const entry = await this.zoneEntryOf(signer, what);
+    if (isLink(entry)) return entry;
+    return (await this.cutCheck(signer, what, about)) ?? entry;
+  }
+
+  /** The secure key entry of the zone `signer`, or a link that says why there is none; cutCheck() says whether it is THE zone. */
+  async zoneEntryOf(signer: Name, what: string): Promise<SecureEntry | Link> {
     const entry = await this.keys.entryFor(signer, this.ctx, this.prefetch);
     if (entry.kind === 'insecure') return { status: 'insecure', reasons: entry.reasons, ttl: this.entryTtl(entry), rrsets: [] };
     if (entry.kind === 'bogus') return { status: 'bogus', reasons: entry.reasons, ttl: 0, rrsets: [] };
     if (!nameEquals(entry.zone, signer)) {
       return { status: 'bogus', reasons: [because({ kind: 'not-a-zone', signer, parent: entry.zone, what })], ttl: 0, rrsets: [] };
     }
-    // RFC 4035 §5.3.1: the signer must be THE zone holding the name, not a
-    // zone above a cut (a parent's old signatures replayed below a delegation).
-    const cut = await this.keys.cutBetween(signer, about, this.ctx, 0);
-    if (cut) {
-      // The name lives in another zone: judge it by that zone, as if the
-      // signatures were absent (insecure below a proven unsigned cut, else bogus).
-      return this.unsignedAt(about, what, because({ kind: 'skipped-cut', signer, name: about, cut, what }));
-    }
     return entry;
+  }
+
+  /**
+   * RFC 4035 §5.3.1: the signer must be THE zone holding the name, not a
+   * zone above a cut (a parent's old signatures replayed below a delegation).
+   * A link when a cut lies between them, else undefined. With `input`, the
+   * signer's verified records of a denial or wildcard proof that held: names
+   * they prove absent are no cuts and need no DS query (dnssec/absence.ts).
+   * Names they show to exist are still checked: a replayed record from
+   * before a delegation shows just that.
+   */
+  async cutCheck(signer: Name, what: string, about: Name, input?: DenialInput): Promise<Link | undefined> {
+    const cut = await this.keys.cutBetween(signer, about, this.ctx, 0, input ? (c) => provesNameAbsent(c, input) : undefined);
+    if (!cut) return undefined;
+    // The name lives in another zone: judge it by that zone, as if the
+    // signatures were absent (insecure below a proven unsigned cut, else bogus).
+    return this.unsignedAt(about, what, because({ kind: 'skipped-cut', signer, name: about, cut, what }));
   }
 }
 

@@ -6,20 +6,27 @@
  * No I/O here: responses come from the source passed in; the clock is
  * injectable.
  */
-import { type Name, nameFromText, nameKey, nameToText } from '../wire/name.js';
-import { RRType, Rcode, typeFromText, typeToText, rcodeToText } from '../wire/rrtype.js';
+import { type Name, nameKey, nameToText } from '../wire/name.js';
+import { RRType, Rcode, typeToText, rcodeToText } from '../wire/rrtype.js';
 import { rdataToText, rrToText } from '../wire/presentation.js';
-import type { CryptoOptions } from '../crypto/index.js';
-import { type TrustAnchor, loadTrustAnchorFile, DEFAULT_ROOT_ANCHORS_PATH } from '../dnssec/anchors.js';
+import { type CryptoOptions, pureCryptoReady } from '../crypto/index.js';
+import { type TrustAnchor, AnchorFileError, anchorsAt, loadTrustAnchorWindows, DEFAULT_ROOT_ANCHORS_PATH } from '../dnssec/anchors.js';
 import type { RRset } from '../dnssec/rrsig.js';
 import type { ResponseSource } from '../types.js';
-import { QuestionContext, QueryBudgetError } from './context.js';
+import { QuestionContext, QueryBudgetError, type QuestionLimits } from './context.js';
+import { DEFAULT_DEADLINE_MS, type SharedWork, shareWork, waitFor } from './deadline.js';
+import { MAX_OTHER_PATHS, anotherPathCouldFix } from './other-paths.js';
 import { KeyChain } from './key-chain.js';
 import { AnswerValidator, type AnswerOutcome } from './answer.js';
 import type { ChainStep, ValidatedRecord, ValidationResult } from './result.js';
 import { because } from './reasons.js';
-import { MAX_RESULT_TTL } from '../dnssec/ttl.js';
+import { BOGUS_TTL, MAX_RESULT_TTL } from '../dnssec/ttl.js';
+import { ValidationInputError, toName, toType } from './input.js';
 import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
+import { AggressiveCache } from './aggressive-cache.js';
+import { answerFromCache } from './aggressive-answer.js';
+
+export { ValidationInputError, toName, toType };
 
 export interface ValidatorOptions {
   /** Where responses come from (transport, fixture replay, test). */
@@ -38,11 +45,36 @@ export interface ValidatorOptions {
   /** Entries in the validated-key cache (LRU). Default 10000. */
   readonly keyCacheSize?: number;
   /**
-   * Secure and insecure results kept (LRU), each until its capped TTL runs
-   * out (RFC 4035 §5.3.3); bogus results are never kept. Default 1000; 0
-   * turns the result cache off.
+   * Results kept (LRU): secure and insecure ones until their capped TTL runs
+   * out (RFC 4035 §5.3.3), bogus ones for `bogusTtl`. Default 1000; 0 turns
+   * the result cache off.
    */
   readonly resultCacheSize?: number;
+  /** Default deadline of one validate() call, ms (DEFAULT_DEADLINE_MS, 10 s). */
+  readonly deadlineMs?: number;
+  /**
+   * Aggressive use of validated NSEC/NSEC3 records (RFC 8198): NXDOMAIN,
+   * NODATA and wildcard answers synthesised from records an earlier answer
+   * proved, and no DS query at names they prove absent. Default true.
+   */
+  readonly aggressiveNsec?: boolean;
+  /** Records and wildcard RRsets kept for aggressiveNsec (oldest out first). Default 10000. */
+  readonly aggressiveCacheSize?: number;
+  /**
+   * Seconds a bogus result is kept (Unbound's val-bogus-ttl): asks for a
+   * broken name within that time cost nothing upstream. Default 60; 0 keeps
+   * none. A question that ran out of its work budget, or that got no answer
+   * (UpstreamError), is never kept.
+   */
+  readonly bogusTtl?: number;
+}
+
+/** Per-call options of validate(). */
+export interface ValidateOptions {
+  /** Aborts the call: it rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** Milliseconds the call may take; past it, it rejects with an UpstreamError. Default: the validator's deadlineMs. */
+  readonly deadlineMs?: number;
 }
 
 function systemClock(): number {
@@ -67,31 +99,6 @@ function toRecords(rrsets: readonly RRset[], ttl: number): ValidatedRecord[] {
   return out;
 }
 
-export class ValidationInputError extends Error {
-  override name = 'ValidationInputError';
-}
-
-/** Parses a name given as text or labels. */
-export function toName(name: string | Name): Name {
-  if (typeof name !== 'string') return name;
-  try {
-    return nameFromText(name.endsWith('.') ? name : `${name}.`);
-  } catch (e) {
-    throw new ValidationInputError(`invalid domain name ${JSON.stringify(name)}: ${(e as Error).message}`);
-  }
-}
-
-/** Parses a type given as a mnemonic, TYPEnnn or a number. */
-export function toType(type: string | number): number {
-  if (typeof type === 'number') {
-    if (Number.isInteger(type) && type >= 0 && type <= 0xffff) return type;
-    throw new ValidationInputError(`invalid RR type ${type}`);
-  }
-  const t = typeFromText(type);
-  if (t === undefined) throw new ValidationInputError(`unknown RR type ${JSON.stringify(type)}`);
-  return t;
-}
-
 export class Validator {
   private readonly source: ResponseSource;
   private readonly clock: () => number;
@@ -99,10 +106,17 @@ export class Validator {
   private readonly prefetch: boolean;
   private anchors: readonly TrustAnchor[] | undefined;
   private keyChain: KeyChain | undefined;
+  /** The anchors the key chain was built from, as one string (a change means a new chain). */
+  private chainAnchors = '';
+  /** The anchors valid at the last validation time (those of keyChain). */
+  private activeAnchors: readonly TrustAnchor[] = [];
   private readonly keyCacheSize: number;
   private readonly resultCacheSize: number;
+  private readonly bogusTtl: number;
   private readonly results = new Map<string, CachedResult>();
-  private readonly inFlight = new Map<string, Promise<CachedResult>>();
+  private readonly inFlight = new Map<string, SharedWork<CachedResult>>();
+  private readonly deadlineMs: number;
+  private readonly aggressive: AggressiveCache | undefined;
 
   constructor(opts: ValidatorOptions) {
     this.source = opts.source;
@@ -112,12 +126,36 @@ export class Validator {
     this.anchors = opts.trustAnchors;
     this.keyCacheSize = opts.keyCacheSize ?? 10_000;
     this.resultCacheSize = opts.resultCacheSize ?? 1000;
+    this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    if (!(this.deadlineMs > 0)) throw new ValidationInputError(`deadlineMs must be a positive number, not ${this.deadlineMs}`);
+    this.aggressive = opts.aggressiveNsec === false ? undefined : new AggressiveCache(opts.aggressiveCacheSize ?? 10_000);
+    this.bogusTtl = opts.bogusTtl ?? BOGUS_TTL;
   }
 
+  /**
+   * The key chain for the anchors valid at `now` (RFC 9718 §2.1: each
+   * KeyDigest has its window), judged at every validation: when the set
+   * changes (a KSK roll while the process runs), a new chain with an empty
+   * key cache, and the results of the old anchors are dropped.
+   */
   private chain(now: number): KeyChain {
-    if (!this.keyChain) {
-      this.anchors ??= loadTrustAnchorFile(DEFAULT_ROOT_ANCHORS_PATH, now);
-      this.keyChain = new KeyChain(this.anchors, this.keyCacheSize);
+    this.anchors ??= loadTrustAnchorWindows(DEFAULT_ROOT_ANCHORS_PATH);
+    const active = anchorsAt(this.anchors, now);
+    if (active.length === 0) {
+      const file = this.anchors.find((a) => a.validity?.[0])?.validity?.[0]?.file ?? 'trust anchors';
+      throw new AnchorFileError(file, `no trust anchor is valid at ${new Date(now * 1000).toISOString()} (check validFrom/validUntil and the clock)`);
+    }
+    const key = active.map((a) => `${a.source}|${a.ds.length}|${a.dnskeys.length}`).join(';');
+    if (!this.keyChain || key !== this.chainAnchors) {
+      if (this.keyChain) {
+        // Nothing learnt under the old anchors is kept: results, keys, and the RFC 8198 records they verified.
+        this.results.clear();
+        this.aggressive?.clear();
+      }
+      const aggressive = this.aggressive;
+      this.keyChain = new KeyChain(active, this.keyCacheSize, aggressive ? (name, at) => aggressive.isAbsent(name, at) : undefined);
+      this.activeAnchors = active;
+      this.chainAnchors = key;
     }
     return this.keyChain;
   }
@@ -125,6 +163,7 @@ export class Validator {
   /** Forgets every validated key and result (the next question walks the chain again). */
   clearCache(): void {
     this.keyChain?.clear();
+    this.aggressive?.clear();
     this.results.clear();
   }
 
@@ -146,39 +185,84 @@ export class Validator {
   /**
    * Validates the answer to (name, type). Resolves to a result for every
    * DNSSEC outcome; rejects with UpstreamError when no answer could be had
-   * (network failure, upstream SERVFAIL), and ValidationInputError for a bad
-   * name or type.
+   * (network failure, upstream SERVFAIL, no answer within the deadline),
+   * ValidationInputError for a bad name or type, and the signal's reason
+   * when `opts.signal` aborts.
    */
-  async validate(name: string | Name, type: string | number = 'A'): Promise<ValidationResult> {
+  async validate(name: string | Name, type: string | number = 'A', opts: ValidateOptions = {}): Promise<ValidationResult> {
     const qname = toName(name);
     const qtype = toType(type);
+    const deadlineMs = opts.deadlineMs ?? this.deadlineMs;
+    if (!(deadlineMs > 0)) throw new ValidationInputError(`deadlineMs must be a positive number, not ${deadlineMs}`);
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    // Runtimes without require (browsers) load the pure crypto backend asynchronously, once (crypto/_noble.ts).
+    const cryptoReady = pureCryptoReady();
+    if (cryptoReady !== undefined) await cryptoReady;
     const now = this.clock();
+    // The anchors are judged first: a change (a KSK roll) drops the results of the old ones.
+    this.chain(now);
     const key = `${nameKey(qname)}|${qtype}`;
     const hit = this.results.get(key);
     if (hit && hit.expires > now) {
       this.results.delete(key);
       this.results.set(key, hit);
-      return present(hit, qname, qtype, hit.expires - now);
+      return present(hit, qname, qtype, hit.outcome.status === 'bogus' ? 0 : hit.expires - now);
     }
     if (hit) this.results.delete(key);
     // Identical questions in flight are validated once.
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.compute(qname, qtype, now).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, pending);
+      const deadline = performance.now() + deadlineMs;
+      const work = shareWork((signal) => this.compute(qname, qtype, now, { signal, deadline }));
+      const forget = (): void => {
+        if (this.inFlight.get(key) === work) this.inFlight.delete(key);
+      };
+      work.promise.then(forget, forget);
+      work.controller.signal.addEventListener('abort', forget, { once: true });
+      this.inFlight.set(key, work);
+      pending = work;
     }
-    const done = await pending;
-    if (this.resultCacheSize > 0 && done.outcome.status !== 'bogus' && done.outcome.ttl > 0 && !this.results.has(key)) {
-      this.results.set(key, done);
+    const done = await waitFor(pending, opts.signal, deadlineMs, `${nameToText(qname)} ${typeToText(qtype)}`);
+    const keep = done.outcome.status === 'bogus' ? !done.transient && this.bogusTtl > 0 : done.outcome.ttl > 0;
+    if (this.resultCacheSize > 0 && keep && !this.results.has(key)) {
+      this.results.set(key, done.outcome.status === 'bogus' ? { ...done, expires: now + this.bogusTtl } : done);
       while (this.results.size > this.resultCacheSize) this.results.delete(this.results.keys().next().value as string);
     }
     return present(done, qname, qtype, done.outcome.ttl);
   }
 
-  private async compute(qname: Name, qtype: number, now: number): Promise<CachedResult> {
-    const ctx = new QuestionContext(this.source, now, this.crypto);
-    const keys = this.chain(now);
-    const answer = new AnswerValidator(keys, ctx, this.prefetch);
+  /**
+   * Validates through the source; a bogus verdict another path could fix is
+   * validated again through the source's other paths (other-paths.ts), each
+   * with a fresh key chain, and the first verdict that is not bogus wins (its
+   * key chain then replaces the one learnt through the suspect path).
+   */
+  private async compute(qname: Name, qtype: number, now: number, limits: QuestionLimits): Promise<CachedResult> {
+    const first = await this.computeVia(this.source, this.chain(now), qname, qtype, now, limits);
+    if (!anotherPathCouldFix(first.outcome) || !this.source.otherPaths) return first;
+    for (const path of this.source.otherPaths().slice(0, MAX_OTHER_PATHS)) {
+      if (limits.signal?.aborted) break;
+      const keys = new KeyChain(this.activeAnchors, this.keyCacheSize);
+      const again = await this.computeVia(path, keys, qname, qtype, now, limits).catch(() => undefined);
+      if (again && again.outcome.status !== 'bogus') {
+        this.keyChain = keys;
+        return again;
+      }
+    }
+    return first;
+  }
+
+  private async computeVia(source: ResponseSource, keys: KeyChain, qname: Name, qtype: number, now: number, limits: QuestionLimits): Promise<CachedResult> {
+    const ctx = new QuestionContext(source, now, this.crypto, undefined, limits);
+    const answer = new AnswerValidator(keys, ctx, this.prefetch, this.aggressive);
+    if (this.aggressive) {
+      // RFC 8198: what validated records already held prove needs no query.
+      const synthesised = await answerFromCache(this.aggressive, keys, ctx, qname, qtype).catch((e: unknown) => {
+        if (e instanceof QueryBudgetError) return undefined;
+        throw e;
+      });
+      if (synthesised) return { outcome: synthesised, chain: ctx.trace, expires: now + synthesised.ttl };
+    }
     if (this.prefetch) {
       // The answer's query goes first; the DS/DNSKEY sets the walk will need
       // go out alongside it (one round trip for a cold chain, not one per zone).
@@ -187,9 +271,12 @@ export class Validator {
     }
     try {
       const raw = withBudgetReason(await answer.run(qname, qtype), ctx);
+      // No answer is never bogus: a bogus verdict reached without an answer that was asked for is that missing answer.
+      if (raw.status === 'bogus' && ctx.unanswered) throw ctx.unanswered;
       // No result outlives a day, whatever TTLs the (possibly unsigned) data claimed.
       const outcome = { ...raw, ttl: Math.min(raw.ttl, MAX_RESULT_TTL) };
-      return { outcome, chain: ctx.trace, expires: now + outcome.ttl };
+      // A verdict reached while the work budget ran out says nothing durable.
+      return { outcome, chain: ctx.trace, expires: now + outcome.ttl, transient: ctx.budget.exhausted };
     } catch (e) {
       if (e instanceof QueryBudgetError) {
         const outcome: AnswerOutcome = {
@@ -199,7 +286,7 @@ export class Validator {
           rcode: Rcode.SERVFAIL,
           rrsets: [],
         };
-        return { outcome, chain: ctx.trace, expires: now };
+        return { outcome, chain: ctx.trace, expires: now, transient: true };
       }
       throw e;
     }
@@ -220,6 +307,8 @@ interface CachedResult {
   readonly chain: readonly ChainStep[];
   /** Unix time when the result's TTL runs out. */
   readonly expires: number;
+  /** Decided on an exhausted work budget: not kept. */
+  readonly transient?: boolean;
 }
 
 function present(c: CachedResult, qname: Name, qtype: number, ttl: number): ValidationResult {

@@ -23,14 +23,20 @@ export class NameError extends Error {
 
 /** ASCII-only lowercasing (RFC 4343 §3: DNS case folding is ASCII only). */
 export function lowerLabel(label: string): string {
-  // Fast path: most labels have no upper-case ASCII letter.
-  if (!/[A-Z]/.test(label)) return label;
+  // Fast path: most labels have no upper-case ASCII letter (a loop: cheaper than a RegExp on the hot path, bench:bulk).
+  let i0 = 0;
+  while (i0 < label.length && !isUpperAscii(label.charCodeAt(i0))) i0++;
+  if (i0 === label.length) return label;
   let out = '';
   for (let i = 0; i < label.length; i++) {
     const c = label.charCodeAt(i);
     out += c >= 0x41 && c <= 0x5a ? String.fromCharCode(c + 0x20) : label[i];
   }
   return out;
+}
+
+function isUpperAscii(c: number): boolean {
+  return c >= 0x41 && c <= 0x5a;
 }
 
 export function lowerName(name: Name): Name {
@@ -99,9 +105,16 @@ export function commonAncestor(a: Name, b: Name): Name {
 function compareLabels(a: string, b: string): number {
   // RFC 4034 §6.1: labels compare as left-justified unsigned octet strings,
   // upper case ASCII treated as lower case; a shorter prefix sorts first.
-  const la = lowerLabel(a);
-  const lb = lowerLabel(b);
-  return la < lb ? -1 : la > lb ? 1 : 0;
+  // (Folded code unit by code unit, without building lower-case copies.)
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (isUpperAscii(x)) x += 0x20;
+    if (isUpperAscii(y)) y += 0x20;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
 
 /**
@@ -208,14 +221,21 @@ export function nameToText(name: Name): string {
   return out;
 }
 
+function needsEscape(c: number): boolean {
+  return c <= 0x20 || c >= 0x7f || c === 0x2e || c === 0x5c || c === 0x22 || c === 0x28 || c === 0x29 || c === 0x3b || c === 0x40 || c === 0x24;
+}
+
 export function labelToText(label: string): string {
-  let out = '';
-  for (let i = 0; i < label.length; i++) {
+  // Fast path: most labels need no escape (bench:bulk builds many names' text).
+  let i0 = 0;
+  while (i0 < label.length && !needsEscape(label.charCodeAt(i0))) i0++;
+  if (i0 === label.length) return label;
+  let out = label.slice(0, i0);
+  for (let i = i0; i < label.length; i++) {
     const c = label.charCodeAt(i);
     if (c <= 0x20 || c >= 0x7f) out += '\\' + c.toString().padStart(3, '0');
-    else if (c === 0x2e || c === 0x5c || c === 0x22 || c === 0x28 || c === 0x29 || c === 0x3b || c === 0x40 || c === 0x24) {
-      out += '\\' + label[i];
-    } else out += label[i];
+    else if (needsEscape(c)) out += '\\' + label[i];
+    else out += label[i];
   }
   return out;
 }

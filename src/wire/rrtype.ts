@@ -63,7 +63,9 @@ export const Rcode = {
   YXDOMAIN: 6, YXRRSET: 7, NXRRSET: 8, NOTAUTH: 9, NOTZONE: 10, BADVERS: 16,
 } as const;
 
+const RCODE_NAMES = new Map<number, string>();
+for (const [name, value] of Object.entries(Rcode)) if (!RCODE_NAMES.has(value)) RCODE_NAMES.set(value, name);
+
 export function rcodeToText(rcode: number): string {
-  for (const [name, value] of Object.entries(Rcode)) if (value === rcode) return name;
-  return `RCODE${rcode}`;
+  return RCODE_NAMES.get(rcode) ?? `RCODE${rcode}`;
 }

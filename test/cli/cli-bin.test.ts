@@ -6,8 +6,8 @@
  * that the package root (shipped anchors, default demo directory) is found
  * from dist/, and that the process ends by itself.
  */
-import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, closeSync, copyFileSync, openSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,14 +17,18 @@ import { type UnboundFixture, startUnbound } from '../resolver/unbound-fixture.j
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const RUN_TIMEOUT_MS = 20_000;
+/** tsc alone; on a busy 2-core machine (other test files build too: test/package) it can take well over 20 s. */
 
 let pkg: string;
 let bin: string;
 let ub: UnboundFixture;
 
-function run(cmd: string, args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** tsc on the shared 2-core machine can take most of a minute. */
+const BUILD_TIMEOUT_MS = 110_000;
+
+function run(cmd: string, args: string[], cwd?: string, timeout = RUN_TIMEOUT_MS): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, timeout: RUN_TIMEOUT_MS, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
+    execFile(cmd, args, { cwd, timeout, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -37,7 +41,7 @@ beforeAll(async () => {
   cpSync(join(ROOT, 'trust-anchors'), join(pkg, 'trust-anchors'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'), 'dir');
   // tsc reports type errors of files in progress elsewhere but still emits; what matters is the bin.
-  const built = await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')]);
+  const built = await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')], undefined, BUILD_TIMEOUT_MS);
   bin = join(pkg, 'dist', 'src', 'cli', 'main.js');
   if (!existsSync(bin)) throw new Error(`tsc did not produce ${bin}: ${built.stdout}${built.stderr}`);
   chmodSync(bin, 0o755);
@@ -79,5 +83,51 @@ describe('the compiled bin', () => {
     const r = await run(bin, ['demo'], join(pkg, 'work'));
     expect(r.code).toBe(64);
     expect(r.stderr).toContain(join(pkg, 'fixtures', 'lab'));
+  });
+});
+
+describe('the compiled bin: output that cannot be written is an I/O error (exit 74), never 70', () => {
+  const fixture = (): string => join(ROOT, 'fixtures', 'lab', 'mail-tlsa.json');
+
+  /** Runs the bin with stdout sent to `stdout`; resolves to its exit status and stderr. */
+  function runWithStdout(args: string[], stdout: 'closed-pipe' | number): Promise<{ code: number | null; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(bin, args, { stdio: ['ignore', stdout === 'closed-pipe' ? 'pipe' : stdout, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      // The reading end is closed before the bin has started: its first write gets EPIPE.
+      if (stdout === 'closed-pipe') child.stdout!.destroy();
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stderr });
+      });
+    });
+  }
+
+  it('stdout on a full disk (/dev/full): exit 74, one line naming ENOSPC', async () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = await runWithStdout(['validate', '--fixture', fixture()], full);
+      expect(r.code).toBe(74);
+      expect(r.stderr).toBe('dnssec-stub: cannot write to standard output: ENOSPC\n');
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  it('stdout a closed pipe (EPIPE): exit 74, one line naming EPIPE', async () => {
+    const r = await runWithStdout(['validate', '--fixture', fixture(), '--json'], 'closed-pipe');
+    expect(r.code).toBe(74);
+    expect(r.stderr).toBe('dnssec-stub: cannot write to standard output: EPIPE\n');
+  });
+
+  it('--help to /dev/full: exit 74 as well', async () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      expect((await runWithStdout(['--help'], full)).code).toBe(74);
+    } finally {
+      closeSync(full);
+    }
   });
 });

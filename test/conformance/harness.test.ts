@@ -10,7 +10,7 @@ import { rdataToText } from '../../src/wire/presentation.js';
 import type { Message } from '../../src/wire/message.js';
 import { RplError, parseRpl } from './rpl.js';
 import { ReplayResolver, chainEnd } from './replay-resolver.js';
-import { parseOverrideDate, scenarioTime } from './scenario.js';
+import { parseOverrideDate, scenarioTime, validationTimes } from './scenario.js';
 
 const SIG = 'MC0CFQCN+qHdJxoI/2tNKwsb08pra/G7aAIUAWA5sDdJTbrXA1/3OaesGBAO3sI=';
 
@@ -195,5 +195,41 @@ describe('replay resolver', () => {
     expect(nameToText(chainEnd(answer, n('alias.example.com.'), RRType.A).name)).toBe('www.example.com.');
     expect(chainEnd(answer, n('alias.example.com.'), RRType.A).complete).toBe(false);
     expect(chainEnd(answer, n('alias.example.com.'), RRType.CNAME).complete).toBe(true);
+  });
+});
+
+describe('the validator clock follows TIME_PASSES (issue 10 correction 7)', () => {
+  it('steps after TIME_PASSES ELAPSE 10 are validated 10 s later; steps before it at the scenario date', () => {
+    const text = TEXT.replace('SCENARIO_END', 'STEP 12 QUERY\nENTRY_BEGIN\nREPLY RD DO\nSECTION QUESTION\nalias.example.com. IN A\nENTRY_END\nSTEP 13 TIME_PASSES ELAPSE 5\nSCENARIO_END');
+    const sc = parseRpl(text, 'time.rpl');
+    const t = validationTimes(sc);
+    const start = scenarioTime(sc);
+    expect(t.get(1)).toBe(start);
+    expect(t.get(10)).toBe(start);
+    expect(t.get(11)).toBe(start + 10);
+    expect(t.get(12)).toBe(start + 10);
+    expect(t.get(13)).toBe(start + 15);
+  });
+});
+
+describe('out-of-zone answer records are dropped (RFC 2181 §5.4.1, issue 10 correction 7)', () => {
+  it('the example.com. server\'s A record for www.other.net. is not passed on; its in-zone CNAME is', () => {
+    const OUT = `ENTRY_BEGIN
+MATCH opcode qtype qname
+REPLY QR AA NOERROR
+SECTION QUESTION
+out.example.com. IN A
+SECTION ANSWER
+out.example.com. IN CNAME www.other.net.
+www.other.net. IN A 6.6.6.6
+ENTRY_END
+`;
+    const text = TEXT.replace('ENTRY_BEGIN\nMATCH opcode qtype qname\nREPLY QR AA NOERROR\nSECTION QUESTION\nalias.example.com. IN A', `${OUT}ENTRY_BEGIN\nMATCH opcode qtype qname\nREPLY QR AA NOERROR\nSECTION QUESTION\nalias.example.com. IN A`);
+    expect(text).toContain('out.example.com. IN CNAME');
+    const r = new ReplayResolver(parseRpl(text, 'out.rpl'));
+    const reply = r.resolve(n('out.example.com.'), RRType.A);
+    const answer = reply.answer.map((rr) => `${nameToText(rr.name)} ${typeToText(rr.type)} ${rdataToText(rr.type, rr.rdata)}`);
+    expect(answer).toContain('out.example.com. CNAME www.other.net.');
+    expect(answer.join(' ')).not.toMatch(/6\.6\.6\.6/);
   });
 });

@@ -289,7 +289,10 @@ export class ReplayResolver implements ResponseSource {
       if (!r) return servfail(`no entry for ${q} at the servers of ${nameToText(cut.zone)} (${cut.addresses.join(', ')})`);
       if (r.rcode !== Rcode.NOERROR && r.rcode !== Rcode.NXDOMAIN) return r;
       this.learnSoaCut(r, cut, qname);
-      if (r.answer.some((rr) => rr.type !== RRType.RRSIG)) return r;
+      // RFC 2181 §5.4.1: answer records outside the zone the server answers
+      // for are not authoritative data; a resolver drops them (and follows
+      // the chain to the right servers itself).
+      if (r.answer.some((rr) => rr.type !== RRType.RRSIG)) return { ...r, answer: r.answer.filter((rr) => isSubdomain(rr.name, cut!.zone)) };
       const ns = this.referral(r, cut.zone, qname);
       if (!ns) return r;
       this.referrals.set(nameKey(ns), r);

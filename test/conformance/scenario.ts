@@ -33,6 +33,7 @@ import type { Status } from '../../src/types.js';
 import { type RplEntry, type RplScenario, parseRpl } from './rpl.js';
 import { ReplayResolver } from './replay-resolver.js';
 import { DIFFERENCES } from './skip-table.js';
+import { coverOf } from '../support/covered.js';
 
 export type Expected = Status | 'not-bogus' | 'unchecked';
 
@@ -48,7 +49,7 @@ export interface StepOutcome {
   /** Why it failed, or a note. */
   readonly detail: string;
   readonly edeExpected?: number | 'any';
-  readonly edeGot?: number;
+  readonly edeGot?: number | null;
   /** The question has no upstream entry at all: Unbound answers it from its cache. */
   readonly notReplayable?: boolean;
   readonly reasons?: string;
@@ -137,10 +138,25 @@ function describeRecords(keys: readonly string[]): string {
   }).join('; ');
 }
 
+/**
+ * The validation time at each step: the scenario's date, moved on by every
+ * TIME_PASSES step before it, as Unbound's clock is (issue 10 correction 7).
+ */
+export function validationTimes(sc: RplScenario): Map<number, number> {
+  const out = new Map<number, number>();
+  let now = scenarioTime(sc);
+  for (const st of sc.steps) {
+    if (st.kind === 'TIME_PASSES' && 'elapse' in st) now += st.elapse;
+    out.set(st.step, now);
+  }
+  return out;
+}
+
 /** Runs every QUERY/CHECK_ANSWER pair of a scenario with one validator (its key cache spans the steps). */
 export async function runScenario(sc: RplScenario): Promise<ScenarioOutcome> {
   const resolver = new ReplayResolver(sc);
-  const now = scenarioTime(sc);
+  const times = validationTimes(sc);
+  let now = scenarioTime(sc);
   const validator = createValidator({
     source: resolver,
     // No trust-anchor line (val_adcopy.rpl): no anchors, everything is insecure.
@@ -157,7 +173,8 @@ export async function runScenario(sc: RplScenario): Promise<ScenarioOutcome> {
       query = { step: st.step, entry: st.entry };
       continue;
     }
-    if (st.kind !== 'CHECK_ANSWER' || !('entry' in st)) continue; // TIME_PASSES, TRAFFIC: validation uses the fixed date
+    now = times.get(st.step) ?? now;
+    if (st.kind !== 'CHECK_ANSWER' || !('entry' in st)) continue; // TRAFFIC
     if (!query) throw new Error(`${sc.file}: CHECK_ANSWER at step ${st.step} without a QUERY`);
     const q = query.entry.question;
     if (!q) throw new Error(`${sc.file}: QUERY at step ${query.step} without a question`);
@@ -195,6 +212,9 @@ export async function runScenario(sc: RplScenario): Promise<ScenarioOutcome> {
     const edeGot = res.reasons[0]?.ede;
     const reasons = res.reasons.map((r) => `EDE ${r.ede} ${r.text}`).join(' | ');
     const problems: string[] = [];
+    // Issue 13 item 1: every record handed out is covered (a verified RRSIG, the DNAME synthesis, or a proven insecure cut).
+    const uncovered = res.status === 'bogus' ? res.records.map((r) => r.text) : res.records.filter((r) => coverOf(res!, r) === undefined).map((r) => r.text);
+    if (uncovered.length > 0) problems.push(`records not covered: ${uncovered.join(' | ')}`);
     if (expected === 'unchecked') {
       // CD query: Unbound does not validate; nothing to compare.
     } else if (expected === 'not-bogus') {

@@ -10,11 +10,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
+import { listFixtures as listFixturesDeep } from '../../src/cli/demo.js';
 import { type Fixture, FixtureSource, fixtureAnchors, readFixture } from '../../src/fixtures/fixture.js';
 import { UpstreamError, type ValidationResult } from '../../src/validator/result.js';
 import { createValidator } from '../../src/validator/validator.js';
 import { EDE } from '../../src/types.js';
 import { loadCases } from './lab.js';
+import { assertCovered } from '../support/covered.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DIR = join(HERE, '..', '..', 'fixtures', 'lab');
@@ -33,7 +35,7 @@ function listFixtures(): string[] {
 const files = listFixtures();
 const loaded = files.map((f) => ({ file: f, fixture: readFixture(join(DIR, f)) }));
 
-function replay(fixture: Fixture, file: string, opts: { at?: number; prefetch?: boolean } = {}): Promise<ValidationResult> {
+async function replay(fixture: Fixture, file: string, opts: { at?: number; prefetch?: boolean } = {}): Promise<ValidationResult> {
   const q = fixture.question;
   if (!q) throw new Error(`${file}: no question`);
   const validator = createValidator({
@@ -42,7 +44,10 @@ function replay(fixture: Fixture, file: string, opts: { at?: number; prefetch?: 
     clock: () => opts.at ?? fixture.time,
     prefetch: opts.prefetch ?? true,
   });
-  return validator.validate(q.name, q.type);
+  const res = await validator.validate(q.name, q.type);
+  // Issue 13 item 1: every record handed out is covered.
+  assertCovered(res);
+  return res;
 }
 
 function reasonsOf(r: ValidationResult): string {
@@ -113,6 +118,8 @@ describe('fixtures/lab replays offline to the expected verdict', () => {
     const code = await main(['demo', DIR], io);
     expect(code, `${err}\n${out.split('\n').filter((l) => /MISMATCH|cannot replay/.test(l)).join('\n')}`).toBe(0);
     for (const f of files) expect(out).toContain(`;; ${f}:`);
-    expect(out).toContain(`;; ${files.length} fixtures replayed, ${files.length} as expected`);
+    // demo walks subdirectories too (fixtures/lab/mail: the mail reports, test/lab/mail-fixtures.test.ts).
+    const all = listFixturesDeep(DIR).length;
+    expect(out).toContain(`;; ${all} fixtures replayed, ${all} as expected`);
   });
 });

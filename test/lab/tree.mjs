@@ -35,6 +35,63 @@ export const TLS_NAME = 'resolver.lab';
 
 const TLSA_DIGEST = 'a9c5a31fbc61fc8b4f4bda39bbfce50beb7bb8b0b1f6c1c1a2d2b1fd0a2e3e4f';
 
+const DKIM_ED25519 = '11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=';
+
+/** dane.lab.: the mail cases (RFC 5321 MX, RFC 7505 null MX, RFC 7672 DANE, RFC 7208 SPF, RFC 7489 DMARC, RFC 8461 MTA-STS, RFC 8460 TLS-RPT). */
+const DANE_RECORDS = [
+  // good: two MX hosts with usable TLSA (3 1 1 and 2 0 1), every policy record.
+  'good MX 10 mx.good',
+  'good MX 20 mx2.good',
+  'mx.good A 127.0.0.25',
+  'mx2.good A 127.0.0.26',
+  `_25._tcp.mx.good TLSA 3 1 1 ${TLSA_DIGEST}`,
+  `_25._tcp.mx2.good TLSA 2 0 1 ${TLSA_DIGEST}`,
+  'good TXT "v=spf1 mx " "-all"',
+  '_dmarc.good TXT "v=DMARC1; p=reject; rua=mailto:dmarc@good.dane.lab"',
+  '_mta-sts.good TXT "v=STSv1; id=20240101T000000"',
+  '_smtp._tls.good TXT "v=TLSRPTv1; rua=mailto:tlsrpt@good.dane.lab"',
+  `sel1._domainkey.good TXT "v=DKIM1; k=ed25519; p=${DKIM_ED25519}"`,
+  // notlsa: signed host, TLSA securely absent.
+  'notlsa MX 10 mx.notlsa',
+  'mx.notlsa A 127.0.0.27',
+  // cnamed: the MX host is a CNAME to mx.good (RFC 7672 §2.2.3: TLSA base domain after expansion).
+  'cnamed MX 10 alias.cnamed',
+  'alias.cnamed CNAME mx.good',
+  // pkix: only PKIX usages 0 and 1 (RFC 7672 §3.1.3: unusable for SMTP).
+  'pkix MX 10 mx.pkix',
+  'mx.pkix A 127.0.0.28',
+  `_25._tcp.mx.pkix TLSA 0 0 1 ${TLSA_DIGEST}`,
+  `_25._tcp.mx.pkix TLSA 1 1 1 ${TLSA_DIGEST}`,
+  // badlen: a SHA-256 association of 16 octets (RFC 7671 §5.1 / RFC 6698 §2.1.3: unusable).
+  'badlen MX 10 mx.badlen',
+  'mx.badlen A 127.0.0.29',
+  `_25._tcp.mx.badlen TLSA 3 1 1 ${TLSA_DIGEST.slice(0, 32)}`,
+  // tounsigned: a secure MX to a host in the unsigned zone unsigned.lab.
+  'tounsigned MX 10 mx1.unsigned.lab.',
+  // tobogus: a secure MX to a host whose TLSA is bogus (badsig.lab.).
+  'tobogus MX 10 mx1.badsig.lab.',
+  // nullmx: RFC 7505 null MX.
+  'nullmx MX 0 .',
+  'nullmx TXT "v=spf1 -all"',
+  // implicit: no MX, the domain is its own host (RFC 5321 §5.1) with TLSA (RFC 7672 §2.2.2).
+  'implicit A 127.0.0.30',
+  `_25._tcp.implicit TLSA 3 1 1 ${TLSA_DIGEST}`,
+  // twospf: two v=spf1 records (RFC 7208 §4.5: permerror).
+  'twospf MX 10 mx.good',
+  'twospf TXT "v=spf1 -all"',
+  'twospf TXT "v=spf1 mx -all"',
+];
+
+/** bulk.lab.: d0000..d0999, each with an MX to one host with TLSA, SPF and DMARC. */
+const BULK_RECORDS = [
+  'mx A 127.0.0.31',
+  `_25._tcp.mx TLSA 3 1 1 ${TLSA_DIGEST}`,
+  ...Array.from({ length: 1000 }, (_, i) => {
+    const d = `d${String(i).padStart(4, '0')}`;
+    return [`${d} MX 10 mx`, `${d} TXT "v=spf1 mx -all"`, `_dmarc.${d} TXT "v=DMARC1; p=none"`];
+  }).flat(),
+];
+
 /** Records every signed leaf zone carries, so `www.<zone> A` always exists. */
 const LEAF = ['www A 127.0.0.10', 'www TXT "lab leaf"'];
 
@@ -192,6 +249,13 @@ export const ZONES = [
     mutate: (rrs) => withoutRRset(rrs, 'NSEC', 'mmm.noproof.lab.'),
   }),
   zone('noproof3.lab.', { denial: NSEC3_PLAIN, records: LEAF, mutate: (rrs) => withoutRRset(rrs, 'NSEC3') }),
+
+  // Mail reports (`dnssec-stub mail`, test/lab/mail-cases.json): one domain per RFC 7672 decision.
+  zone('dane.lab.', { records: DANE_RECORDS }),
+  // An unsigned zone whose MX points at a host in the signed dane.lab. (RFC 7672 §2.2.1).
+  zone('insecmx.lab.', { alg: null, records: ['@ MX 10 mx.good.dane.lab.', '@ TXT "v=spf1 -all"'] }),
+  // 1,000 distinct mail domains for `--from` and bench:mail.
+  zone('bulk.lab.', { records: BULK_RECORDS }),
 ];
 
 /** Replaces field `index` (0 tag, 1 algorithm, 2 digest type, 3 digest) of DS rdata. */

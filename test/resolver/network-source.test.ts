@@ -2,9 +2,10 @@
  * The network response source against a real Unbound on loopback
  * (test/resolver/unbound-fixture.ts): answers over UDP, TCP and DoT, the
  * cache, identical questions sent once, capture then replay, and failures
- * as one-line UpstreamErrors.
+ * as one-line UpstreamErrors (bad options: ConfigError).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors.js';
 import { CaptureRecorder, FixtureSource } from '../../src/fixtures/fixture.js';
 import { createNetworkSource } from '../../src/resolver/network-source.js';
 import type { Transport, TransportResult, UpstreamQuery } from '../../src/resolver/transport.js';
@@ -143,8 +144,10 @@ describe('createNetworkSource against a real Unbound', () => {
     }
   });
 
-  it('turns bad options into an UpstreamError at construction, and refuses queries once closed', async () => {
-    expect(() => createNetworkSource({ servers: [{ host: 'resolver.example', port: 53 }], timeoutMs: 1000, attempts: 1 })).toThrow(UpstreamError);
+  it('turns bad options into a ConfigError (not an UpstreamError) at construction, and refuses queries once closed', async () => {
+    const bad = (): unknown => createNetworkSource({ servers: [{ host: 'resolver.example', port: 53 }], timeoutMs: 1000, attempts: 1 });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).not.toThrow(UpstreamError);
     const source = createNetworkSource({ servers: [ub.server], timeoutMs: 1000, attempts: 1 });
     await source.close();
     await expect(source.query(www, RRType.A)).rejects.toBeInstanceOf(UpstreamError);

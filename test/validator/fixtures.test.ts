@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createValidator } from '../../src/validator/validator.js';
+import { assertCovered } from '../support/covered.js';
 import { UpstreamError } from '../../src/validator/result.js';
 import { FixtureSource, fixtureAnchors, readFixture } from '../../src/fixtures/fixture.js';
 
@@ -43,6 +44,7 @@ describe('hand-written fixtures (fixtures/handwritten)', () => {
   it.each(FILES)('%s gives its expected status', async (file) => {
     const { fixture, validator } = replay(file);
     const res = await validator.validate(fixture.question!.name, fixture.question!.type);
+    assertCovered(res);
     expect(res.status, JSON.stringify(res.reasons)).toBe(fixture.expected!.status);
     if (res.status === 'bogus') {
       expect(res.records).toEqual([]);

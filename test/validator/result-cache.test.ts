@@ -56,12 +56,16 @@ describe('validated-result cache', () => {
     expect(later.reasons[0]?.ede).toBe(7);
   });
 
-  it('bogus results are not reused: the next question asks again', async () => {
+  it('bogus results are reused only for the bogus TTL (60 s): then the next question asks again', async () => {
     const pool = new RecordPool(MATT.records.filter((r) => !(r.type === 46 && r.name.length === 5)));
     const src = new Counting(pool);
-    const v = createValidator({ source: src, trustAnchors: realRootAnchors(), clock: () => MATT.now, prefetch: false });
+    let now = MATT.now;
+    const v = createValidator({ source: src, trustAnchors: realRootAnchors(), clock: () => now, prefetch: false });
     expect((await v.validate(TXT, 'TXT')).status).toBe('bogus');
     const asked = src.count;
+    expect((await v.validate(TXT, 'TXT')).status).toBe('bogus');
+    expect(src.count).toBe(asked);
+    now += 61;
     expect((await v.validate(TXT, 'TXT')).status).toBe('bogus');
     expect(src.count).toBeGreaterThan(asked);
   });

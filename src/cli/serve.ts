@@ -1,0 +1,262 @@
+/**
+ * `dnssec-stub serve`: the loopback validating proxy (src/server) as a
+ * command. Options, the anchors (re-read on SIGHUP), the upstream, the ready
+ * line (and sd_notify), the periodic statistics line, and a drain on
+ * SIGTERM or SIGINT that ends with exit status 0.
+ *
+ * Exit status: 0 after a drain, 64 usage error, 69 a listen address cannot
+ * be bound, 70 internal error.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type TrustAnchor, AnchorFileError, DEFAULT_ROOT_ANCHORS_PATH, loadTrustAnchorFile } from '../dnssec/anchors.js';
+import { createNetworkSource, type NetworkSource } from '../resolver/network-source.js';
+import { loadResolvConf, resolvConfServers } from '../resolver/resolv-conf.js';
+import { createUpstream } from '../resolver/upstream.js';
+import type { Protocol, ServerAddress } from '../resolver/transport.js';
+import { type Validator, createValidator } from '../validator/validator.js';
+import { AccessList, AclError, isLoopback } from '../server/acl.js';
+import { AnswerMemo } from '../server/answer-memo.js';
+import { RawKeeper } from '../server/raw-keeper.js';
+import { type ListenAddress, ProxyServer } from '../server/server.js';
+import { UsageError, parseServer } from './args.js';
+import { type CliIo, EXIT, errorLine } from './io.js';
+
+/** A listen address could not be bound (sysexits EX_UNAVAILABLE). */
+export const EXIT_CANNOT_LISTEN = 69;
+/** How long a drain waits for queries in flight. */
+const DRAIN_MS = 5_000;
+
+export interface ServeCommand {
+  readonly command: 'serve';
+  readonly listen: readonly ListenAddress[];
+  readonly allow: readonly string[];
+  readonly servers: readonly ServerAddress[] | 'system';
+  readonly protocol: Protocol;
+  readonly tlsServerName: string | undefined;
+  readonly httpsUrl: string | undefined;
+  readonly caFile: string | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly trustAnchorFile: string | undefined;
+  /** Seconds between statistics lines; 0: only at exit. */
+  readonly statsSeconds: number;
+  readonly maxInFlight: number | undefined;
+  readonly maxInFlightPerClient: number | undefined;
+}
+
+const OPTIONS = {
+  listen: { type: 'string', multiple: true },
+  allow: { type: 'string', multiple: true },
+  server: { type: 'string', multiple: true },
+  tcp: { type: 'boolean' },
+  tls: { type: 'string' },
+  https: { type: 'string' },
+  ca: { type: 'string' },
+  timeout: { type: 'string' },
+  'trust-anchor': { type: 'string' },
+  stats: { type: 'string' },
+  'max-inflight': { type: 'string' },
+  'max-inflight-per-client': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const DEFAULT_PORT: Record<Protocol, number> = { udp: 53, tcp: 53, tls: 853, https: 443 };
+
+function positive(option: string, text: string | undefined, allowZero = false): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(text) || (!allowZero && Number(text) === 0)) throw new UsageError(`--${option} ${JSON.stringify(text)}: a ${allowZero ? 'non-negative' : 'positive'} whole number`);
+  return Number(text);
+}
+
+export function parseServe(args: readonly string[]): ServeCommand | { command: 'help' } {
+  let parsed;
+  try {
+    const expanded = args.map((a) => (a === '--tls' ? '--tls=' : a));
+    parsed = parseArgs({ args: expanded, options: OPTIONS, allowPositionals: false, strict: true });
+  } catch (e) {
+    throw new UsageError((errorLine(e).split('. ')[0] ?? '').replace(/\.$/, ''));
+  }
+  const v = parsed.values;
+  if (v.help) return { command: 'help' };
+  const chosen = [v.tcp ? '--tcp' : '', v.tls !== undefined ? '--tls' : '', v.https !== undefined ? '--https' : ''].filter(Boolean);
+  if (chosen.length > 1) throw new UsageError(`${chosen.join(' and ')} cannot be combined: choose one transport`);
+  const protocol: Protocol = v.tcp ? 'tcp' : v.tls !== undefined ? 'tls' : v.https !== undefined ? 'https' : 'udp';
+  if (v.ca !== undefined && protocol !== 'tls' && protocol !== 'https') throw new UsageError('--ca is for --tls or --https');
+  if (v.https !== undefined && !/^https:\/\//i.test(v.https)) throw new UsageError(`--https ${JSON.stringify(v.https)}: the URL must start with https://`);
+  const listen = (v.listen ?? ['127.0.0.1:53']).map((l) => {
+    try {
+      // Port 0: the system picks a free port (the ready line says which).
+      const ephemeral = /^(.*[^:]):0$/.exec(l);
+      return ephemeral ? { ...parseServer(`${ephemeral[1]}:1`, 53), port: 0 } : parseServer(l, 53);
+    } catch (e) {
+      throw new UsageError(errorLine(e).replace('--server', '--listen'));
+    }
+  });
+  const allow = v.allow ?? [];
+  try {
+    new AccessList(allow);
+  } catch (e) {
+    if (e instanceof AclError) throw new UsageError(e.message);
+    throw e;
+  }
+  // Never an open resolver by accident: a non-loopback address needs an explicit --allow.
+  const open = listen.find((l) => !isLoopback(l.host));
+  if (open && allow.length === 0) {
+    throw new UsageError(`--listen ${open.host}: not a loopback address; say which clients may use it with --allow CIDR`);
+  }
+  const servers = v.server ? v.server.map((s) => parseServer(s, DEFAULT_PORT[protocol])) : v.https !== undefined ? [] : 'system';
+  if (servers !== 'system' && servers.some((s) => listen.some((l) => l.host === s.host && l.port === s.port && protocol === 'udp'))) {
+    throw new UsageError('--server is one of the --listen addresses: the proxy would ask itself');
+  }
+  return {
+    command: 'serve',
+    listen,
+    allow,
+    servers,
+    protocol,
+    tlsServerName: v.tls ? v.tls : undefined,
+    httpsUrl: v.https,
+    caFile: v.ca,
+    timeoutMs: positive('timeout', v.timeout),
+    trustAnchorFile: v['trust-anchor'],
+    statsSeconds: positive('stats', v.stats, true) ?? 0,
+    maxInFlight: positive('max-inflight', v['max-inflight']),
+    maxInFlightPerClient: positive('max-inflight-per-client', v['max-inflight-per-client']),
+  };
+}
+
+export const SERVE_USAGE = `Usage: dnssec-stub serve [options]
+
+A validating DNS proxy for loopback: answers with AD=1 only what dnssec-stub
+proved secure, SERVFAIL with an Extended DNS Error for bogus answers.
+
+  --listen ADDR:PORT     UDP and TCP address to serve (repeatable; default 127.0.0.1:53;
+                         IPv6 as [::1]:53; port 0 picks a free port)
+  --allow CIDR           clients allowed besides loopback (repeatable); required for a
+                         non-loopback --listen
+  --server, --tcp, --tls[=NAME], --https URL, --ca FILE, --timeout MS, --trust-anchor FILE
+                         the upstream and the anchors, as for validate
+  --stats SECONDS        print a statistics line every SECONDS (default: only at exit)
+  --max-inflight N       queries answered at once (default 1024)
+  --max-inflight-per-client N
+                         queries answered at once for one client address (default 128)
+
+Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP re-reads the trust anchors.
+Exit status: 0 after a drain, 64 usage error, 69 cannot listen, 70 internal error.
+`;
+
+/** Where signals come from (the process; tests pass an emitter). */
+export interface SignalSource {
+  on(signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP', listener: () => void): unknown;
+  off(signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP', listener: () => void): unknown;
+}
+
+function loadAnchors(file: string | undefined): TrustAnchor[] {
+  return loadTrustAnchorFile(file ?? DEFAULT_ROOT_ANCHORS_PATH, Math.floor(Date.now() / 1000));
+}
+
+/** Tells systemd the service is ready (Type=notify; the unit needs NotifyAccess=all for the helper). */
+function notifySystemd(io: CliIo, env: Readonly<Record<string, string | undefined>>): void {
+  if (!env['NOTIFY_SOCKET']) return;
+  const child = spawn('systemd-notify', ['--ready', `--pid=${process.pid}`], { stdio: 'ignore', env: { ...env } as NodeJS.ProcessEnv });
+  child.on('error', (e) => io.stderr.write(`dnssec-stub serve: sd_notify failed: ${errorLine(e)}\n`));
+}
+
+export async function runServe(cmd: ServeCommand, io: CliIo, signals: SignalSource = process): Promise<number> {
+  const log = (line: string): void => void io.stderr.write(`dnssec-stub serve: ${line}\n`);
+  let anchors: TrustAnchor[];
+  try {
+    anchors = loadAnchors(cmd.trustAnchorFile);
+  } catch (e) {
+    if (e instanceof AnchorFileError) throw new UsageError(errorLine(e));
+    throw e;
+  }
+  if (cmd.caFile !== undefined) {
+    try {
+      accessSync(cmd.caFile, constants.R_OK);
+    } catch (e) {
+      throw new UsageError(`--ca ${cmd.caFile}: cannot read: ${errorLine(e)}`);
+    }
+  }
+  if (cmd.servers === 'system' && (cmd.protocol === 'udp' || cmd.protocol === 'tcp')) {
+    // Once resolv.conf points at the proxy, the default upstream would be the proxy itself.
+    const system = resolvConfServers(loadResolvConf());
+    const loop = system.find((s) => cmd.listen.some((l) => l.host === s.host && l.port === s.port));
+    if (loop) throw new UsageError(`/etc/resolv.conf names ${loop.host}, which this proxy listens on: give the upstream with --server`);
+  }
+  let network: NetworkSource;
+  let keeper: RawKeeper;
+  try {
+    keeper = new RawKeeper(
+      createUpstream({
+        servers: cmd.servers === 'system' ? 'system' : [...cmd.servers],
+        protocol: cmd.protocol,
+        ...(cmd.tlsServerName !== undefined ? { tlsServerName: cmd.tlsServerName } : {}),
+        ...(cmd.httpsUrl !== undefined ? { httpsUrl: cmd.httpsUrl } : {}),
+        ...(cmd.caFile !== undefined ? { caFile: cmd.caFile } : {}),
+        ...(cmd.timeoutMs !== undefined ? { timeoutMs: cmd.timeoutMs } : {}),
+      }),
+    );
+    network = createNetworkSource({ servers: [], transport: keeper });
+  } catch (e) {
+    throw new UsageError(errorLine(e));
+  }
+  const memo = new AnswerMemo(network);
+  let validator: Validator = createValidator({ source: memo, trustAnchors: anchors });
+  const server = new ProxyServer({
+    listen: cmd.listen,
+    acl: new AccessList(cmd.allow),
+    validator: () => validator,
+    memo,
+    rawOf: (m) => keeper.rawOf(m),
+    log,
+    ...(cmd.maxInFlight !== undefined ? { maxInFlight: cmd.maxInFlight } : {}),
+    ...(cmd.maxInFlightPerClient !== undefined ? { maxInFlightPerClient: cmd.maxInFlightPerClient } : {}),
+  });
+  let bound: ListenAddress[];
+  try {
+    bound = await server.start();
+  } catch (e) {
+    await network.close();
+    await keeper.close();
+    io.stderr.write(`dnssec-stub: cannot listen: ${errorLine(e)}\n`);
+    return EXIT_CANNOT_LISTEN;
+  }
+
+  const where = bound.map((b) => (b.host.includes(':') ? `[${b.host}]:${b.port}` : `${b.host}:${b.port}`)).join(' ');
+  log(`ready on ${where} (udp, tcp); ${anchors.length} trust anchor(s) from ${cmd.trustAnchorFile ?? DEFAULT_ROOT_ANCHORS_PATH}`);
+  notifySystemd(io, io.env ?? {});
+
+  const timer = cmd.statsSeconds > 0 ? setInterval(() => log(`stats ${server.stats.line()}`), cmd.statsSeconds * 1000) : undefined;
+  timer?.unref?.();
+
+  const reload = (): void => {
+    try {
+      const next = loadAnchors(cmd.trustAnchorFile);
+      // A new validator: nothing validated under the old anchors is kept.
+      validator = createValidator({ source: memo, trustAnchors: next });
+      log(`SIGHUP: ${next.length} trust anchor(s) re-read`);
+    } catch (e) {
+      log(`SIGHUP: anchors not re-read, keeping the old ones: ${errorLine(e)}`);
+    }
+  };
+  let stopping: (() => void) | undefined;
+  const stopped = new Promise<void>((resolve) => (stopping = resolve));
+  const stop = (): void => stopping?.();
+  signals.on('SIGHUP', reload);
+  signals.on('SIGTERM', stop);
+  signals.on('SIGINT', stop);
+  await stopped;
+  signals.off('SIGHUP', reload);
+  if (timer) clearInterval(timer);
+  log('draining');
+  // The stop handlers stay until the drain is over: a second SIGTERM (systemd, timeout(1)) does not cut it short.
+  await server.drain(DRAIN_MS);
+  await network.close();
+  await keeper.close();
+  signals.off('SIGTERM', stop);
+  signals.off('SIGINT', stop);
+  log(`stopped; stats ${server.stats.line()}`);
+  return EXIT.SECURE;
+}

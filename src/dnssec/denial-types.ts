@@ -4,6 +4,7 @@
  * which imports them.
  */
 import type { Name } from '../wire/name.js';
+import type { WorkBudget } from './budget.js';
 
 /** One NSEC or NSEC3 record, signature verified, with its raw RDATA. */
 export interface DenialRecord {
@@ -21,6 +22,11 @@ export interface DenialInput {
    * Default MAX_NSEC3_ITERATIONS (RFC 9276 §3.2).
    */
   readonly maxIterations?: number;
+  /**
+   * The question's work budget: NSEC3 hashes are charged to it (one budget per
+   * question, whichever proofs run). Without one only the per-proof limit holds.
+   */
+  readonly budget?: WorkBudget;
 }
 
 export interface DenialProven {

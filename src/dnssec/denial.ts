@@ -52,7 +52,7 @@ function run(
     if (nsecOutcome.result !== 'failed' || input.nsec3.length === 0) return nsecOutcome;
   }
   if (input.nsec3.length > 0) {
-    const prepared = prepareNsec3Chain(input.nsec3, input.zone, hash, input.maxIterations);
+    const prepared = prepareNsec3Chain(input.nsec3, input.zone, hash, input.maxIterations, input.budget);
     return prepared.ok ? withNsec3(prepared.chain) : prepared.outcome;
   }
   return { result: 'failed', ede: EDE.NSEC_MISSING, text: 'no NSEC or NSEC3 records to prove the denial' };

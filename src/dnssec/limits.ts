@@ -35,6 +35,62 @@ export const MAX_KEYS_PER_KEY_TAG = 2;
 export const MAX_SIGNATURE_VERIFICATIONS_PER_QUESTION = 64;
 
 /**
+ * The work one question may cost, in work units (src/dnssec/budget.ts). One
+ * unit is about one SHA-1 compression, about 0.5 µs of CPU on the 2-core
+ * machine the figures were measured on (README "Bounded work per question").
+ * Everything the validator does on an attacker's say-so is priced in it:
+ * NSEC3 hashing (SHA-1 compressions, so iterations and salt length count),
+ * signature verifications (by algorithm and key size) and upstream queries
+ * (parsing and grouping a response), the zone-cut proofs included.
+ * One budget per question, never per proof: a proof that falls back to
+ * another draws on the same budget (Unbound bounds NSEC3 work per query,
+ * `MAX_NSEC3_CALCULATIONS`, for the same reason).
+ *
+ * 60,000 units is about 30 ms of priced work; the unpriced rest (canonical
+ * form, record parsing, the walk) keeps the worst question measured under
+ * 50 ms of CPU (`npm run bench:adversarial`). An honest chain root → TLD →
+ * zone with a CNAME into another tree costs 3,000-8,000 units, NSEC3 at 150
+ * iterations with an 8-octet salt included: well inside.
+ */
+export const MAX_WORK_UNITS_PER_QUESTION = 60_000;
+
+/**
+ * Work units of one SHA-1 call beyond its compressions: the fixed cost of a
+ * hash call measured against one 64-octet compression (about 3 µs against
+ * 0.5 µs with node:crypto here). Without it a salt-less hash would look free.
+ */
+export const SHA1_CALL_UNITS = 5;
+
+/**
+ * Work units of one signature verification, by algorithm (RFC 8624 numbers),
+ * from `npm run bench:crypto` on node:crypto (2 cores): RSA 2048 about 30 µs
+ * (scaled by the square of the modulus length), P-256 about 90 µs, P-384
+ * about 850 µs, Ed25519 about 140 µs, Ed448 about 300 µs; DSA (3, 6; only
+ * with crypto.legacyAlgorithms, for old test data) about 150 µs. Unknown: the
+ * dearest, so that no algorithm is cheaper than it costs.
+ */
+export const SIGNATURE_UNITS: Readonly<Record<number, number>> = {
+  3: 300,
+  6: 300,
+  5: 60,
+  7: 60,
+  8: 60,
+  10: 60,
+  13: 180,
+  14: 1700,
+  15: 280,
+  16: 600,
+};
+export const SIGNATURE_UNITS_DEFAULT = 1700;
+
+/**
+ * Work units of one upstream query: encoding it, parsing the response and
+ * grouping its RRsets (about 150 µs for a full DNSSEC response here).
+ * MAX_QUERIES_PER_QUESTION bounds the count as well.
+ */
+export const QUERY_UNITS = 300;
+
+/**
  * NSEC3 iterations above this make the answer insecure with EDE 27
  * (RFC 9276 §3.2 lets validators treat high counts as insecure; Unbound's
  * default `val-nsec3-keysize-iterations` tops out at 150 since 1.16).
@@ -58,7 +114,9 @@ export const MAX_NSEC3_ITERATIONS_FOR_ZONE_CUTS = 500;
  * NSEC3 hash computations for one proof (CVE-2023-50868). Unbound caps them
  * with `MAX_NSEC3_CALCULATIONS` = 8 per RRset plus a suspend; a closest
  * encloser proof needs at most one hash per label of the query name, and
- * names have at most 127 labels, but real proofs need a handful.
+ * names have at most 127 labels, but real proofs need a handful. A shape
+ * limit only: what the hashes cost is charged to the question's work budget
+ * (MAX_WORK_UNITS_PER_QUESTION), which a fallback proof does not refill.
  */
 export const MAX_NSEC3_HASHES_PER_PROOF = 32;
 

@@ -20,6 +20,7 @@ import { type Nsec3Data, NSEC3_FLAG_OPT_OUT, readNsec3 } from './records.js';
 import { MAX_NSEC3_HASHES_PER_PROOF, MAX_NSEC3_ITERATIONS, MAX_NSEC3_RECORDS_PER_RESPONSE } from './limits.js';
 import { base32hexDecode } from '../wire/base32hex.js';
 import type { DenialOutcome, DenialRecord } from './denial-types.js';
+import type { WorkBudget } from './budget.js';
 import { type BitmapProblem, bitmapProblemText, isDelegationBitmap, mayDenyNamesBelow, noDsAtMatch, noDsAtWildcard, nodataProblem } from './bitmap.js';
 import { isWildcardExpansion } from './rrsig.js';
 
@@ -53,7 +54,11 @@ function optOutInsecure(detail: string): DenialOutcome {
 }
 
 /** Thrown inside a proof when it would compute more hashes than allowed; caught at the proof boundary. */
-class HashBudgetExceeded extends Error {}
+class HashBudgetExceeded extends Error {
+  constructor(readonly text: string) {
+    super(text);
+  }
+}
 
 /** Unsigned lexicographic comparison of equal-purpose byte strings. */
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -78,7 +83,9 @@ function problem(p: BitmapProblem, name: Name): string {
 
 /**
  * The NSEC3 records of one response for one zone, their common parameters,
- * and a per-proof hash cache with a budget.
+ * and a per-proof hash cache. Every hash is charged to the question's work
+ * budget when one is given (one budget per question: a fallback proof does
+ * not start afresh), and at most MAX_NSEC3_HASHES_PER_PROOF are computed.
  */
 export class Nsec3Chain {
   private readonly cache = new Map<string, Uint8Array>();
@@ -90,6 +97,7 @@ export class Nsec3Chain {
     private readonly salt: Uint8Array,
     private readonly iterations: number,
     private readonly hash: Nsec3HashFunction,
+    private readonly budget?: WorkBudget,
   ) {}
 
   /** H(name) with this chain's parameters; cached per name within the proof. */
@@ -97,9 +105,15 @@ export class Nsec3Chain {
     const key = nameKey(name);
     const hit = this.cache.get(key);
     if (hit) return hit;
-    if (this.hashesComputed >= MAX_NSEC3_HASHES_PER_PROOF) throw new HashBudgetExceeded();
+    if (this.hashesComputed >= MAX_NSEC3_HASHES_PER_PROOF) {
+      throw new HashBudgetExceeded(`NSEC3 proof needs more than ${MAX_NSEC3_HASHES_PER_PROOF} hash computations`);
+    }
+    const wire = nameToCanonicalWire(name);
+    if (this.budget && !this.budget.takeNsec3Hash(wire.length, this.salt.length, this.iterations)) {
+      throw new HashBudgetExceeded(`NSEC3 proof stopped: ${this.budget.describe()}`);
+    }
     this.hashesComputed++;
-    const h = this.hash(nameToCanonicalWire(name), this.salt, this.iterations);
+    const h = this.hash(wire, this.salt, this.iterations);
     this.cache.set(key, h);
     return h;
   }
@@ -146,6 +160,7 @@ export function prepareNsec3Chain(
   zone: Name,
   hash: Nsec3HashFunction,
   maxIterations: number = MAX_NSEC3_ITERATIONS,
+  budget?: WorkBudget,
 ): Nsec3ChainOrOutcome {
   if (records.length > MAX_NSEC3_RECORDS_PER_RESPONSE) {
     return {
@@ -185,7 +200,7 @@ export function prepareNsec3Chain(
       return { ok: false, outcome: failed(EDE.DNSSEC_BOGUS, `NSEC3 records of zone ${t(zone)} disagree on salt or iterations`) };
     }
   }
-  return { ok: true, chain: new Nsec3Chain(zone, usable, first.data.salt, first.data.iterations, hash) };
+  return { ok: true, chain: new Nsec3Chain(zone, usable, first.data.salt, first.data.iterations, hash, budget) };
 }
 
 /** A closest encloser proof (RFC 5155 §8.3). */
@@ -237,7 +252,7 @@ function bounded(chain: Nsec3Chain, proof: () => DenialOutcome): DenialOutcome {
     return proof();
   } catch (e) {
     if (e instanceof HashBudgetExceeded) {
-      return failed(EDE.DNSSEC_BOGUS, `NSEC3 proof needs more than ${MAX_NSEC3_HASHES_PER_PROOF} hash computations`);
+      return failed(EDE.DNSSEC_BOGUS, e.text);
     }
     throw e;
   }

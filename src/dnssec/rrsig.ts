@@ -11,6 +11,7 @@ import { signedData } from './canonical.js';
 import { type RrsigData, type DnskeyData, rrsigOf, dnskeyOf } from './records.js';
 import { isRevoked, isZoneKey } from './keys.js';
 import { MAX_KEYS_PER_KEY_TAG } from './limits.js';
+import type { WorkBudget } from './budget.js';
 
 /** An RRset as the validator sees it: records of one owner, type and class. */
 export interface RRset {
@@ -63,25 +64,15 @@ export function checkValidityWindow(sig: RrsigData, nowUnixSeconds: number): 'ok
 }
 
 /**
- * Counts signature verifications; shared by everything done for one question
- * so that no response can make the validator do unbounded work (KeyTrap).
+ * The question's work budget (src/dnssec/budget.ts), shared by everything done
+ * for one question so that no response can make the validator do unbounded
+ * work (KeyTrap). The old name stays for callers that count verifications.
  */
-export class VerificationBudget {
-  used = 0;
-  constructor(readonly limit: number) {}
-  take(): boolean {
-    if (this.used >= this.limit) return false;
-    this.used++;
-    return true;
-  }
-  get exhausted(): boolean {
-    return this.used >= this.limit;
-  }
-}
+export { WorkBudget as VerificationBudget } from './budget.js';
 
 export interface VerifyContext {
   readonly now: number;
-  readonly budget: VerificationBudget;
+  readonly budget: WorkBudget;
   readonly crypto?: CryptoOptions;
 }
 
@@ -162,7 +153,7 @@ export function verifyRrsig(rrset: RRset, sigRR: RR, keys: readonly RR[], ctx: V
       continue;
     }
     if (tried >= MAX_KEYS_PER_KEY_TAG) return { ok: false, failure: 'too-many-keys', sig };
-    if (!ctx.budget.take()) return { ok: false, failure: 'budget-exhausted', sig };
+    if (!ctx.budget.takeSignature(sig.algorithm, key.publicKey.length)) return { ok: false, failure: 'budget-exhausted', sig };
     tried++;
     data ??= signedData(sig, rrset.name, rrset.type, rrset.class, rrset.rrs);
     const result = verifySignature(sig.algorithm, key.publicKey, data, sig.signature, ctx.crypto);

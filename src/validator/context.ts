@@ -5,8 +5,8 @@
 import { type Name, nameKey } from '../wire/name.js';
 import type { Message } from '../wire/message.js';
 import type { CryptoOptions } from '../crypto/index.js';
-import { VerificationBudget } from '../dnssec/rrsig.js';
-import { MAX_QUERIES_PER_QUESTION, MAX_SIGNATURE_VERIFICATIONS_PER_QUESTION } from '../dnssec/limits.js';
+import { WorkBudget } from '../dnssec/budget.js';
+import { MAX_QUERIES_PER_QUESTION } from '../dnssec/limits.js';
 import { type QueryOptions, type ResponseSource, UpstreamError } from '../types.js';
 import type { ChainStep } from './result.js';
 
@@ -24,7 +24,8 @@ export class QueryBudgetError extends Error {
 }
 
 export class QuestionContext {
-  readonly budget = new VerificationBudget(MAX_SIGNATURE_VERIFICATIONS_PER_QUESTION);
+  /** One work budget per question (limits.ts MAX_WORK_UNITS_PER_QUESTION): signatures, NSEC3 hashes, queries. */
+  readonly budget = new WorkBudget();
   readonly trace: ChainStep[] = [];
   private readonly seenSteps = new Set<ChainStep>();
   private readonly memo = new Map<string, Promise<Message>>();
@@ -52,6 +53,7 @@ export class QuestionContext {
       if (this.queries >= this.maxQueries) {
         return Promise.reject(new QueryBudgetError(`more than ${this.maxQueries} upstream queries for one question`));
       }
+      if (!this.budget.takeQuery()) return Promise.reject(new QueryBudgetError(this.budget.describe()));
       this.queries++;
       // Promise.resolve().then: a source that throws synchronously rejects too.
       p = Promise.resolve()

@@ -93,7 +93,7 @@ export function denialInputFrom(
     for (const rr of set.rrs) target.push({ owner: rr.name, rdata: rr.rdata });
   }
   return {
-    input: { zone: keys.zone, nsec, nsec3 },
+    input: { zone: keys.zone, nsec, nsec3, budget: ctx.budget },
     signatures,
     failures,
     badSignatures,

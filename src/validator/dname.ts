@@ -59,8 +59,10 @@ export async function followDname(s: Signers, dname: RRset, name: Name, qtype: n
     if (forged) return { kind: 'end', link: { ...link, rrsets: [dname] }, extra: bogusLink(because({ kind: 'dname-mismatch', name, dname: dname.name })) };
   }
   // What is handed out is the CNAME the validator synthesises itself, with
-  // the DNAME's TTL (RFC 6672 §5.3.3), never the server's records.
+  // the DNAME's TTL (RFC 6672 §5.3.3), never the server's records; also when
+  // the server sent none (RFC 6672 §3.2), so that a secure answer lists the
+  // whole chain (a fuzzer finding: dropping the unsigned CNAME left it out).
   const own: RRset = { name, type: RRType.CNAME, class: dname.class, ttl: dname.ttl, rrs: [{ name, type: RRType.CNAME, class: dname.class, ttl: dname.ttl, rdata: nameToWire(synthesized) }], sigs: [] };
-  return { kind: 'next', link: { ...link, rrsets: synth ? [dname, own] : [dname] }, next: synthesized, synthesised: synth !== undefined };
+  return { kind: 'next', link: { ...link, rrsets: [dname, own] }, next: synthesized, synthesised: synth !== undefined };
 }
 

@@ -8,6 +8,7 @@ import { type Name, nameKey, nameEquals } from '../wire/name.js';
 import type { Message, RR } from '../wire/message.js';
 import { RRType } from '../wire/rrtype.js';
 import type { RRset } from '../dnssec/rrsig.js';
+import { canonicalRdata } from '../dnssec/canonical.js';
 
 function rrsigTypeCovered(rr: RR): number | undefined {
   return rr.rdata.length >= 2 ? (rr.rdata[0]! << 8) | rr.rdata[1]! : undefined;
@@ -26,7 +27,12 @@ export function groupRRsets(records: readonly RR[], sigPool: readonly RR[] = rec
       sets.set(key, set);
       order.push(key);
     }
-    set.rrs.push(rr);
+    // RFC 2181 §5: an RRset holds an RR once; a repeated RR (a duplicating
+    // middlebox or resolver) is the same data, not a second record. Compared
+    // in canonical form (RFC 4034 §6.2, §6.3): names embedded in the RDATA of
+    // MX, SOA, ... differ in case only are the same RR, as the signature saw it.
+    const canonical = canonicalRdata(rr.type, rr.rdata);
+    if (!set.rrs.some((r) => bytesEqual(canonicalRdata(r.type, r.rdata), canonical))) set.rrs.push(rr);
   }
   for (const sig of sigPool) {
     if (sig.type !== RRType.RRSIG) continue;

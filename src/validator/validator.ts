@@ -270,7 +270,7 @@ export class Validator {
       keys.prefetchFor(qtype === RRType.DS ? qname.slice(1) : qname, ctx);
     }
     try {
-      const raw = await answer.run(qname, qtype);
+      const raw = withBudgetReason(await answer.run(qname, qtype), ctx);
       // No answer is never bogus: a bogus verdict reached without an answer that was asked for is that missing answer.
       if (raw.status === 'bogus' && ctx.unanswered) throw ctx.unanswered;
       // No result outlives a day, whatever TTLs the (possibly unsigned) data claimed.
@@ -291,6 +291,15 @@ export class Validator {
       throw e;
     }
   }
+}
+
+/**
+ * A bogus result reached after the question's work budget ran out names that
+ * budget first (EDE 6): the other reasons may be its side effects.
+ */
+function withBudgetReason(out: AnswerOutcome, ctx: QuestionContext): AnswerOutcome {
+  if (out.status !== 'bogus' || !ctx.budget.exhausted) return out;
+  return { ...out, reasons: [because({ kind: 'budget', detail: ctx.budget.describe() }), ...out.reasons] };
 }
 
 interface CachedResult {

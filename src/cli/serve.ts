@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type TrustAnchor, AnchorFileError, DEFAULT_ROOT_ANCHORS_PATH, loadTrustAnchorFile } from '../dnssec/anchors.js';
+import { type TrustAnchor, AnchorFileError, DEFAULT_ROOT_ANCHORS_PATH, anchorsAt, loadTrustAnchorWindows } from '../dnssec/anchors.js';
 import { createNetworkSource, type NetworkSource } from '../resolver/network-source.js';
 import { loadResolvConf, resolvConfServers } from '../resolver/resolv-conf.js';
 import { createUpstream } from '../resolver/upstream.js';
@@ -152,8 +152,17 @@ export interface SignalSource {
   off(signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP', listener: () => void): unknown;
 }
 
+/**
+ * The anchors with their validity windows (RFC 9718 §2.1): a long-running
+ * proxy judges them at each validation (the validator's anchorsAt), so a
+ * KSK roll while it runs needs no restart. None valid now is an error here.
+ */
 function loadAnchors(file: string | undefined): TrustAnchor[] {
-  return loadTrustAnchorFile(file ?? DEFAULT_ROOT_ANCHORS_PATH, Math.floor(Date.now() / 1000));
+  const path = file ?? DEFAULT_ROOT_ANCHORS_PATH;
+  const anchors = loadTrustAnchorWindows(path);
+  const now = Math.floor(Date.now() / 1000);
+  if (anchorsAt(anchors, now).length === 0) throw new AnchorFileError(path, `no trust anchor is valid at ${new Date(now * 1000).toISOString()} (check validFrom/validUntil and the clock)`);
+  return anchors;
 }
 
 /** Tells systemd the service is ready (Type=notify; the unit needs NotifyAccess=all for the helper). */

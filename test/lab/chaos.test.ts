@@ -12,10 +12,11 @@
  *   duplicated records, a spoofed wrong-ID answer first, oversize padding)
  *   give the case's verdict or UpstreamError.
  * Faults that take answers away (delay beyond the timeout, 30% loss,
- * truncation, garbage) are held to the safety properties only: turning a
- * failed fetch into bogus instead of UpstreamError is issue 8/10's retry work
- * (H7), and the 99%-right-with-30%-loss criterion is measured and printed, not
- * asserted, on this branch.
+ * truncation, garbage) are held to the safety properties only here, with a
+ * deliberately short budget (2 tries of 400 ms); the count of right verdicts
+ * is printed. The "at least 99% right with 30% loss within the default
+ * deadline" criterion is asserted by test/lab/healing.test.ts, with the
+ * upstream's default retries.
  *
  * Bounded: each fault runs on a rotating sample of the lab cases (every case is
  * hit by several faults); CHAOS_ALL=1 runs every case with every fault.

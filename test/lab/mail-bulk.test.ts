@@ -91,7 +91,8 @@ describe.skipIf(skip)('--from with 1,000 lab names', () => {
     expect(lines[BAD_AT]!.status).toBe('error');
     expect(lines[BAD_AT]!.error).toMatch(/invalid domain name/);
     const good = lines.filter((_, i) => i !== BAD_AT);
-    expect(good.every((l) => l.status === 'secure' && l.hosts?.[0]?.dane === 'required')).toBe(true);
+    const notSecure = good.filter((l) => !(l.status === 'secure' && l.hosts?.[0]?.dane === 'required')).slice(0, 3);
+    expect(notSecure, JSON.stringify(notSecure).slice(0, 2000)).toEqual([]);
     expect(io.err()).toMatch(/^;; 1001 names in [\d.]+ s \([\d.]+\/s\): 1000 secure, 1 error\n$/);
     expect(code).toBe(3);
   }, 300_000);

@@ -15,7 +15,7 @@
  * than 150 iterations, colliding keys, junk RRSIGs), hence this signer.
  */
 import type { Name } from '../../src/wire/name.js';
-import { ancestorWithLabels, compareNames, isSubdomain, nameEquals, nameFromText, nameKey, nameToCanonicalWire } from '../../src/wire/name.js';
+import { ancestorWithLabels, compareNames, isSubdomain, nameEquals, nameFromText, nameKey, nameToCanonicalWire, readName } from '../../src/wire/name.js';
 import { type Message, type RR, encodeMessage, parseMessage } from '../../src/wire/message.js';
 import { RRType, Rcode } from '../../src/wire/rrtype.js';
 import { base32hexDecode, base32hexEncode } from '../../src/wire/base32hex.js';
@@ -141,7 +141,7 @@ export class ZoneResponder implements ResponseSource {
       const at = (n: Name): RR | undefined =>
         nsecs.find((r) => nameEquals(r.name, n)) ??
         nsecs.find((r) => {
-          const next = readNext(r.rdata);
+          const next = readName(r.rdata, 0).name;
           const after = compareNames(r.name, n) < 0;
           const before = compareNames(n, next) < 0 || nameEquals(next, APEX_NAME);
           return after && before;
@@ -198,7 +198,7 @@ export class ZoneResponder implements ResponseSource {
         const target = cname.find((r) => r.type === RRType.CNAME);
         if (target) {
           answer.push(...cname);
-          current = readNext(target.rdata);
+          current = readName(target.rdata, 0).name;
           if (!isSubdomain(current, APEX_NAME)) break;
           continue;
         }
@@ -219,14 +219,3 @@ export class ZoneResponder implements ResponseSource {
   }
 }
 
-/** The first name in an RDATA (CNAME target, NSEC next name), uncompressed. */
-function readNext(rdata: Uint8Array): Name {
-  const labels: string[] = [];
-  let o = 0;
-  while (o < rdata.length && rdata[o]! > 0) {
-    const len = rdata[o]!;
-    labels.push(String.fromCharCode(...rdata.subarray(o + 1, o + 1 + len)));
-    o += len + 1;
-  }
-  return labels;
-}

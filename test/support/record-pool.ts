@@ -10,7 +10,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { type Name, isSubdomain, isStrictSubdomain, nameEquals } from '../../src/wire/name.js';
+import { type Name, isSubdomain, isStrictSubdomain, nameEquals, readName } from '../../src/wire/name.js';
 import { type Message, type RR, encodeMessage, parseMessage } from '../../src/wire/message.js';
 import { RRType, Rcode } from '../../src/wire/rrtype.js';
 import { parseZoneText } from '../../src/wire/presentation.js';
@@ -121,7 +121,7 @@ export class RecordPool implements ResponseSource {
       const target = cname.find((r) => r.type === RRType.CNAME);
       if (target) {
         answer.push(...cname);
-        current = nameFromWire(target.rdata);
+        current = readName(target.rdata, 0).name;
         continue;
       }
       const exists = this.records.some((r) => isSubdomain(r.name, current));
@@ -142,13 +142,3 @@ export class RecordPool implements ResponseSource {
   }
 }
 
-function nameFromWire(rdata: Uint8Array): Name {
-  const labels: string[] = [];
-  let o = 0;
-  while (o < rdata.length && rdata[o]! > 0) {
-    const len = rdata[o]!;
-    labels.push(String.fromCharCode(...rdata.subarray(o + 1, o + 1 + len)));
-    o += len + 1;
-  }
-  return labels;
-}

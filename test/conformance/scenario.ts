@@ -33,7 +33,7 @@ import type { Status } from '../../src/types.js';
 import { type RplEntry, type RplScenario, parseRpl } from './rpl.js';
 import { ReplayResolver } from './replay-resolver.js';
 import { DIFFERENCES } from './skip-table.js';
-import { coverOf } from '../support/covered.js';
+import { coverOf } from '../support/cover-of.js';
 
 export type Expected = Status | 'not-bogus' | 'unchecked';
 

@@ -163,11 +163,21 @@ export class KeyChain {
    * delegation) or that the name is no zone cut (the parent's entry holds it).
    */
   private async zoneEntry(zone: Name, anchor: TrustAnchor, ctx: QuestionContext, depth: number): Promise<KeyEntry> {
-    const msg = await fetchKeyData(zone, RRType.DS, ctx);
+    const up = () => this.entryFor(zone.slice(1), ctx, false, depth + 1);
+    const msg = await fetchKeyData(zone, RRType.DS, ctx).catch(async (err: unknown) => {
+      if (!(err instanceof UpstreamError)) throw err;
+      // RFC 4035 §4.3, §5.2: below a proven insecure delegation everything is
+      // insecure (up to the next trust anchor, which `anchor` would be), and
+      // below a bogus one nothing can be secure: this DS answer could not
+      // change the verdict. Under a secure zone it could: no answer stands.
+      const parent = await up();
+      if (parent.kind === 'secure') throw err;
+      return parent;
+    });
+    if (!('rcode' in msg)) return msg;
     const sets = responseRRsets(msg);
     // The parent side must be a strict ancestor of `zone`, at or below the anchor.
     const asParent = (p: Name | undefined): Name | undefined => (p && isStrictSubdomain(zone, p) && isSubdomain(p, anchor.zone) ? p : undefined);
-    const up = () => this.entryFor(zone.slice(1), ctx, false, depth + 1);
     const step = (status: ChainStep['status'], extra: Partial<ChainStep> = {}): ChainStep => ({ kind: 'delegation', zone: nameToText(zone), signatures: [], status, ...extra });
 
     const dsSet = findRRset(sets.answer, zone, RRType.DS);

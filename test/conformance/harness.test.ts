@@ -3,6 +3,8 @@
  * resolver, on a small hand-written scenario (no signatures need to verify
  * here: the resolver does not validate).
  */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { nameFromText, nameToText } from '../../src/wire/name.js';
 import { RRType, typeToText } from '../../src/wire/rrtype.js';
@@ -10,8 +12,9 @@ import { rdataToText } from '../../src/wire/presentation.js';
 import type { Message } from '../../src/wire/message.js';
 import { RplError, parseRpl } from './rpl.js';
 import { ReplayResolver, chainEnd } from './replay-resolver.js';
-import { parseOverrideDate, scenarioTime, validationTimes } from './scenario.js';
+import { loadScenario, noEntryForStubQuestion, parseOverrideDate, runScenario, scenarioDir, scenarioTime, validationTimes } from './scenario.js';
 
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SIG = 'MC0CFQCN+qHdJxoI/2tNKwsb08pra/G7aAIUAWA5sDdJTbrXA1/3OaesGBAO3sI=';
 
 const TEXT = `; test scenario
@@ -51,6 +54,29 @@ example.com. IN DS 2854 3 1 46e4ffc6e9a4793b488954bd3f0cc6af0dfb201b
 example.com. 3600 IN RRSIG DS 3 2 3600 20070926134150 20070829134150 1 com. ${SIG}
 SECTION ADDITIONAL
 ns.example.com. IN A 10.0.0.3
+ENTRY_END
+ENTRY_BEGIN
+MATCH opcode subdomain
+ADJUST copy_id copy_query
+REPLY QR NOERROR
+SECTION QUESTION
+unsigned.com. IN NS
+SECTION AUTHORITY
+unsigned.com. IN NS ns.unsigned.com.
+SECTION ADDITIONAL
+ns.unsigned.com. IN A 10.0.0.4
+ENTRY_END
+RANGE_END
+RANGE_BEGIN 0 100
+	ADDRESS 10.0.0.4
+ENTRY_BEGIN
+MATCH opcode qtype qname
+ADJUST copy_id copy_query
+REPLY QR AA NOERROR
+SECTION QUESTION
+unsigned.com. IN DS
+SECTION AUTHORITY
+unsigned.com. IN SOA ns.unsigned.com. host.unsigned.com. 7 3600 300 86400 3600
 ENTRY_END
 RANGE_END
 RANGE_BEGIN 0 100
@@ -102,6 +128,8 @@ SCENARIO_END
 `;
 
 const n = (s: string) => nameFromText(s);
+/** The 1-based line of `text` in TEXT (an entry's question is 5 lines below its ENTRY_BEGIN). */
+const lineOf = (text: string) => TEXT.split('\n').indexOf(text) + 1;
 const rrsText = (msg: Message, section: 'answer' | 'authority') =>
   msg[section].map((rr) => `${nameToText(rr.name)} ${typeToText(rr.type)} ${rdataToText(rr.type, rr.rdata)}`);
 
@@ -117,7 +145,7 @@ describe('rpl reader', () => {
 
   it('reads ranges, entries and steps', () => {
     expect(sc.title).toBe('harness test');
-    expect(sc.ranges.map((r) => r.addresses)).toEqual([['10.0.0.1'], ['10.0.0.2'], ['10.0.0.3']]);
+    expect(sc.ranges.map((r) => r.addresses)).toEqual([['10.0.0.1'], ['10.0.0.2'], ['10.0.0.4'], ['10.0.0.3']]);
     const e = sc.ranges[1]!.entries[0]!;
     expect([...e.match]).toEqual(['opcode', 'subdomain']);
     expect([...e.adjust]).toEqual(['copy_id', 'copy_query']);
@@ -129,7 +157,7 @@ describe('rpl reader', () => {
   });
 
   it('accepts an RRSIG with an empty signature and base64 without padding', () => {
-    const [empty, unpadded] = sc.ranges[2]!.entries[2]!.answer;
+    const [empty, unpadded] = sc.ranges[3]!.entries[2]!.answer;
     // 18 fixed octets + signer example.com. (13) + signature
     expect(empty!.rdata.length).toBe(18 + 13);
     expect(unpadded!.rdata.length).toBe(18 + 13 + 4);
@@ -173,13 +201,28 @@ describe('replay resolver', () => {
     expect(r.log.map((l) => l.server)).toEqual(['10.0.0.1', '10.0.0.2']);
   });
 
-  it('answers NODATA without records for a DS query below a known cut that no server answers', async () => {
+  it('a DS query below a known cut that no entry answers gets SERVFAIL, recorded as unanswered, not a NODATA it made up (issue 10 correction 7)', async () => {
     const r = new ReplayResolver(parseRpl(TEXT, 'test.rpl'));
     await r.query(n('www.example.com.'), RRType.A);
     const msg = await r.query(n('www.example.com.'), RRType.DS);
-    expect(msg.rcode).toBe(0);
+    expect(msg.rcode).toBe(2);
     expect(msg.answer.length + msg.authority.length).toBe(0);
-    expect(r.synthesized).toEqual(['www.example.com. DS: empty NODATA (no entry at the servers of example.com.)']);
+    expect(r.unanswered).toEqual([expect.stringMatching(/^www\.example\.com\. DS: no entry/)]);
+  });
+
+  it('a DS query after a referral without DS or NSEC goes on to the child\'s servers, as Unbound\'s iterator does, and their entry answers it (issue 10 correction 7)', async () => {
+    const r = new ReplayResolver(parseRpl(TEXT, 'test.rpl'));
+    // The referral to unsigned.com. is learnt first (it carries no DS and no NSEC).
+    await r.query(n('www.unsigned.com.'), RRType.A);
+    r.log.length = 0;
+    const msg = await r.query(n('unsigned.com.'), RRType.DS);
+    expect(msg.rcode).toBe(0);
+    expect(rrsText(msg, 'answer')).toEqual([]);
+    expect(rrsText(msg, 'authority')).toEqual(['unsigned.com. SOA ns.unsigned.com. host.unsigned.com. 7 3600 300 86400 3600']);
+    expect(r.log.map((l) => `${l.server} ${l.question} ${l.entryLine ?? 'none'}`)).toEqual([
+      `10.0.0.2 unsigned.com. DS ${lineOf('unsigned.com. IN NS') - 5}`,
+      `10.0.0.4 unsigned.com. DS ${lineOf('unsigned.com. IN DS') - 5}`,
+    ]);
   });
 
   it('answers SERVFAIL when no server has an entry, and says so', async () => {
@@ -191,7 +234,7 @@ describe('replay resolver', () => {
 
   it('finds the end of CNAME and DNAME chains', () => {
     const sc = parseRpl(TEXT, 'test.rpl');
-    const answer = sc.ranges[2]!.entries[1]!.answer;
+    const answer = sc.ranges[3]!.entries[1]!.answer;
     expect(nameToText(chainEnd(answer, n('alias.example.com.'), RRType.A).name)).toBe('www.example.com.');
     expect(chainEnd(answer, n('alias.example.com.'), RRType.A).complete).toBe(false);
     expect(chainEnd(answer, n('alias.example.com.'), RRType.CNAME).complete).toBe(true);
@@ -231,5 +274,42 @@ ENTRY_END
     const answer = reply.answer.map((rr) => `${nameToText(rr.name)} ${typeToText(rr.type)} ${rdataToText(rr.type, rr.rdata)}`);
     expect(answer).toContain('out.example.com. CNAME www.other.net.');
     expect(answer.join(' ')).not.toMatch(/6\.6\.6\.6/);
+  });
+});
+
+describe('a step expected bogus that ends in no answer (issue 10 correction 7)', () => {
+  const unanswered = ['www.example.com. DS: no entry for www.example.com. DS at the servers of example.com.'];
+
+  it('is accepted only for a DS question without an entry, named by the validator\'s error, that is not the step\'s own question', () => {
+    expect(noEntryForStubQuestion('upstream answered SERVFAIL to www.example.com. DS', unanswered, 'www.example.com. A')).toBe('www.example.com. DS');
+    // The error names another question: a real failure.
+    expect(noEntryForStubQuestion('upstream answered SERVFAIL to example.com. DNSKEY', unanswered, 'www.example.com. A')).toBeUndefined();
+    // The step's own question without an entry is no stub-only question.
+    expect(noEntryForStubQuestion('upstream answered SERVFAIL to www.example.com. DS', unanswered, 'www.example.com. DS')).toBeUndefined();
+    // Only DS questions: a missing DNSKEY or answer entry is a failure.
+    expect(noEntryForStubQuestion('upstream answered SERVFAIL to example.com. DNSKEY', ['example.com. DNSKEY: no entry'], 'www.example.com. A')).toBeUndefined();
+    expect(noEntryForStubQuestion('upstream answered SERVFAIL to www.example.com. DS', [], 'www.example.com. A')).toBeUndefined();
+  });
+
+  it('val_nx_nodeny.rpl: the stub\'s DS query at www.example.com. has no entry, so the bogus NXDOMAIN step ends in no answer, flagged as such', async () => {
+    const out = await runScenario(loadScenario(scenarioDir(packageRoot), 'val_nx_nodeny.rpl'));
+    const step = out.steps.find((s) => s.step === 10)!;
+    expect(step.expected).toBe('bogus');
+    expect(step.got).toBe('no-answer');
+    expect(step.ok).toBe(true);
+    expect(step.noEntryFor).toBe('www.example.com. DS');
+    expect(out.summary).toMatch(/no answer instead of bogus at steps 10 \(www\.example\.com\. DS\)/);
+  });
+
+  it('a no-answer caused by a missing DNSKEY entry is a failure, not accepted', async () => {
+    // The test scenario has no DNSKEY entry for example.com.
+    const sc = parseRpl(TEXT.replace('STEP 10 CHECK_ANSWER\nENTRY_BEGIN\nMATCH all ede=9\nREPLY QR RD RA AD DO NOERROR', 'STEP 10 CHECK_ANSWER\nENTRY_BEGIN\nMATCH all\nREPLY QR RD RA DO SERVFAIL'), 'bogus.rpl');
+    const out = await runScenario(sc);
+    const step = out.steps.find((s) => s.step === 10)!;
+    expect(step.expected).toBe('bogus');
+    expect(step.got).toBe('no-answer');
+    expect(step.ok).toBe(false);
+    expect(step.noEntryFor).toBeUndefined();
+    expect(out.verdict).toBe('fail');
   });
 });

@@ -9,9 +9,16 @@
  * or a lookup of the NS names), with the cuts remembered across questions as
  * a resolver's infrastructure cache does. A DS query goes to the parent side
  * of the cut (RFC 4035 §3.1.4.1); when the parent answers with a referral to
- * the name itself, the DS answer is built from that referral: its DS RRset,
- * or its NSEC/NSEC3 proof of no DS (RFC 4035 §3.1.4.1, RFC 5155 §7.2.7), as
- * a resolver's answer from its cache would be. CNAME and DNAME chains are
+ * the name itself, the DS answer is that referral's DS RRset, or its
+ * NSEC/NSEC3 proof of no DS (RFC 4035 §3.1.4.1, RFC 5155 §7.2.7), as a
+ * resolver's answer from its cache would be; a referral with neither is
+ * followed to the child's servers, as Unbound's iterator does. Every answer
+ * comes from the scenario's entries (matched by MATCH: qname, qtype,
+ * subdomain...) or from records of the parent zone an earlier entry served
+ * (its NSEC/NSEC3 records, as Unbound's negative cache holds them). A query
+ * no entry matches gets SERVFAIL and is recorded in `unanswered`: Unbound's
+ * testbound leaves such a query pending, so it never gets an answer
+ * either (testcode/fake_event.c). CNAME and DNAME chains are
  * followed by new queries for the target (RFC 1034 §5.3.3) and assembled
  * into one answer, keeping the denial records of every link (wildcard
  * proofs) and the final link's rcode.
@@ -19,26 +26,19 @@
  * Forward mode (forward-zone / forward-addr): the entries are the full
  * answers of a recursive resolver; the first matching one is returned.
  */
-import { type Name, ROOT, compareNames, isStrictSubdomain, isSubdomain, nameEquals, nameKey, nameToText, nameToWire, readName } from '../../src/wire/name.js';
+import { type Name, ROOT, compareNames, isStrictSubdomain, isSubdomain, nameEquals, nameKey, nameToText } from '../../src/wire/name.js';
 import { type Message, type RR, encodeMessage, parseMessage } from '../../src/wire/message.js';
 import { RRClass, RRType, Rcode, typeToText } from '../../src/wire/rrtype.js';
 import { rdataToText } from '../../src/wire/presentation.js';
 import type { ResponseSource } from '../../src/validator/context.js';
+import { readNsec, rrsigOf } from '../../src/dnssec/records.js';
 import type { RplEntry, RplScenario } from './rpl.js';
+import { type Reply, MAX_CHAIN, chainEnd, covered, dedupe, dsFromReferral, provesDs, scrubCnameOtherData, synthesizeDnameCnames, targetOf } from './answer-shape.js';
 
-/** A reply before it is put on the wire. */
-interface Reply {
-  readonly rcode: number;
-  readonly answer: readonly RR[];
-  readonly authority: readonly RR[];
-  readonly additional: readonly RR[];
-  /** Set when no simulated server had an entry for the query. */
-  readonly noEntry?: string;
-}
+export { chainEnd };
 
 const MAX_REFERRALS = 30;
 const MAX_NS_LOOKUP_DEPTH = 6;
-const MAX_CHAIN = 16;
 
 function rcodeOf(text: string): number {
   const v = (Rcode as Record<string, number>)[text === 'NOTIMPL' ? 'NOTIMP' : text];
@@ -50,55 +50,6 @@ function servfail(why: string, noEntry = true): Reply {
   return { rcode: Rcode.SERVFAIL, answer: [], authority: [], additional: [], ...(noEntry ? { noEntry: why } : {}) };
 }
 
-function rrKey(rr: RR): string {
-  return `${nameKey(rr.name)}|${rr.type}|${rr.class}|${Buffer.from(rr.rdata).toString('hex')}`;
-}
-
-function dedupe(rrs: readonly RR[]): RR[] {
-  const seen = new Set<string>();
-  const out: RR[] = [];
-  for (const rr of rrs) {
-    const k = rrKey(rr);
-    if (!seen.has(k)) {
-      seen.add(k);
-      out.push(rr);
-    }
-  }
-  return out;
-}
-
-function covered(sig: RR): number | undefined {
-  return sig.type === RRType.RRSIG && sig.rdata.length >= 2 ? (sig.rdata[0]! << 8) | sig.rdata[1]! : undefined;
-}
-
-/** The single name in the RDATA of a CNAME or DNAME (undefined when malformed). */
-function targetOf(rr: RR): Name | undefined {
-  try {
-    const { name, end } = readName(rr.rdata, 0);
-    return end === rr.rdata.length ? name : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The first name in an RDATA (an NSEC's Next Domain Name), ignoring what follows. */
-function targetOfPrefix(rr: RR): Name | undefined {
-  try {
-    return readName(rr.rdata, 0).name;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The Signer's Name of an RRSIG (RFC 4034 §3.1.7), after the 18 fixed octets. */
-function rrsigSigner(sig: RR): Name | undefined {
-  try {
-    return readName(sig.rdata, 18).name;
-  } catch {
-    return undefined;
-  }
-}
-
 export function entryMatches(e: RplEntry, qname: Name, qtype: number, tcp = false): boolean {
   const q = e.question;
   if (e.match.has('qtype') && (!q || q.type !== qtype)) return false;
@@ -108,37 +59,6 @@ export function entryMatches(e: RplEntry, qname: Name, qtype: number, tcp = fals
   if (e.match.has('tcp') && !tcp) return false;
   if (e.match.has('udp') && tcp) return false;
   return true;
-}
-
-/** Where the end of a CNAME/DNAME chain in `answer` is, starting at `name`. */
-export function chainEnd(answer: readonly RR[], name: Name, qtype: number): { name: Name; complete: boolean } {
-  const visited = new Set<string>();
-  let n = name;
-  for (let i = 0; i <= MAX_CHAIN; i++) {
-    if (visited.has(nameKey(n))) return { name: n, complete: true }; // a loop: nothing more to fetch
-    visited.add(nameKey(n));
-    const here = answer.filter((rr) => rr.type !== RRType.RRSIG && nameEquals(rr.name, n));
-    if (here.some((rr) => rr.type === qtype) || (qtype === RRType.ANY && here.length > 0)) return { name: n, complete: true };
-    const cname = qtype === RRType.CNAME ? undefined : here.find((rr) => rr.type === RRType.CNAME);
-    if (cname) {
-      const t = targetOf(cname);
-      if (!t) return { name: n, complete: true };
-      n = t;
-      continue;
-    }
-    const dname = qtype === RRType.DNAME ? undefined : answer.find((rr) => rr.type === RRType.DNAME && isStrictSubdomain(n, rr.name));
-    if (dname) {
-      const t = targetOf(dname);
-      if (!t) return { name: n, complete: true };
-      const synthesized = [...n.slice(0, n.length - dname.name.length), ...t];
-      // RFC 6672 §2.2: a synthesized name that is too long gives YXDOMAIN, nothing to follow.
-      if (synthesized.reduce((s, l) => s + 1 + Buffer.byteLength(l, 'latin1'), 1) > 255) return { name: n, complete: true };
-      n = synthesized;
-      continue;
-    }
-    return { name: n, complete: nameEquals(n, name) };
-  }
-  return { name: n, complete: true };
 }
 
 export interface ExchangeLog {
@@ -155,7 +75,7 @@ export class ReplayResolver implements ResponseSource {
   readonly log: ExchangeLog[] = [];
   /** Questions (as the stub asked them) that no simulated server could answer. */
   readonly unanswered: string[] = [];
-  /** DS queries answered without an entry (see emptyDsNodata). */
+  /** DS queries answered from the parent's NSEC/NSEC3 records seen earlier (see dsFromSeenDenial). */
   readonly synthesized: string[] = [];
   /** The last referral seen to each child zone (its DS or NSEC/NSEC3 proof). */
   private readonly referrals = new Map<string, Reply>();
@@ -232,7 +152,8 @@ export class ReplayResolver implements ResponseSource {
     let r: Reply;
     if (this.forward) {
       const got = this.askServers(this.forwardAddresses.length ? this.forwardAddresses : ['*'], qname, qtype);
-      if (!got && qtype === RRType.DS && qname.length > 0) return this.dsFromSeenDenial(qname) ?? this.emptyDsNodata(qname, ROOT);
+      const cached = !got && qtype === RRType.DS && qname.length > 0 ? this.dsFromSeenDenial(qname) : undefined;
+      if (cached) return cached;
       r = got ?? servfail(`no entry for ${nameToText(qname)} ${typeToText(qtype)} at the forwarder`);
     } else {
       r = this.iterate(qname, qtype, 0);
@@ -276,7 +197,7 @@ export class ReplayResolver implements ResponseSource {
     const isDs = qtype === RRType.DS && qname.length > 0;
     // A DS RRset (or its absence) seen in a referral is in the resolver's cache.
     const seen = isDs ? this.referrals.get(nameKey(qname)) : undefined;
-    if (seen) return dsFromReferral(seen, qname);
+    if (seen && provesDs(seen, qname)) return dsFromReferral(seen, qname);
     let cut = this.closestCut(qname, isDs);
     if (!cut) return servfail(`no zone cut known above ${q}`);
     for (let hop = 0; hop < MAX_REFERRALS; hop++) {
@@ -284,7 +205,6 @@ export class ReplayResolver implements ResponseSource {
       if (!r && isDs) {
         const fromSeen = this.dsFromSeenDenial(qname);
         if (fromSeen) return fromSeen;
-        if (!this.cuts.has(nameKey(qname))) return this.emptyDsNodata(qname, cut.zone);
       }
       if (!r) return servfail(`no entry for ${q} at the servers of ${nameToText(cut.zone)} (${cut.addresses.join(', ')})`);
       if (r.rcode !== Rcode.NOERROR && r.rcode !== Rcode.NXDOMAIN) return r;
@@ -296,7 +216,12 @@ export class ReplayResolver implements ResponseSource {
       const ns = this.referral(r, cut.zone, qname);
       if (!ns) return r;
       this.referrals.set(nameKey(ns), r);
-      if (qtype === RRType.DS && nameEquals(ns, qname)) return dsFromReferral(r, qname);
+      // A referral to the DS owner itself: its DS RRset is the answer (Unbound's
+      // scrubber moves it to the answer section), and so is its NSEC/NSEC3 proof
+      // of no DS (Unbound answers from the cached proof). Without either, the
+      // resolver follows it and asks the child's servers, as Unbound's iterator
+      // does; whatever entry they have is the answer.
+      if (qtype === RRType.DS && nameEquals(ns, qname) && provesDs(r, qname)) return dsFromReferral(r, qname);
       const addresses = this.addressesFor(r, ns, depth);
       if (addresses.length === 0) return servfail(`referral to ${nameToText(ns)} without reachable name servers`, false);
       cut = { zone: ns, addresses };
@@ -318,7 +243,7 @@ export class ReplayResolver implements ResponseSource {
     // The zone whose server would answer: the deepest known cut above the name (stub mode).
     const zone = this.forward ? undefined : this.closestCut(qname, true)?.zone;
     const signerIsAbove = (rr: RR) => sigsOf(rr).some((s) => {
-      const signer = rrsigSigner(s);
+      const signer = rrsigOf(s)?.signerName;
       return signer !== undefined && (zone ? nameEquals(signer, zone) : isStrictSubdomain(qname, signer));
     });
     const nsec = this.seenDenial.filter((rr) => {
@@ -326,7 +251,7 @@ export class ReplayResolver implements ResponseSource {
       if (nameEquals(rr.name, qname)) return true;
       // An NSEC at an ancestor (a delegation) says nothing about names below it.
       if (isStrictSubdomain(qname, rr.name)) return false;
-      const next = targetOfPrefix(rr);
+      const next = readNsec(rr.rdata)?.nextName;
       return next !== undefined && compareNames(rr.name, qname) < 0 && (compareNames(qname, next) < 0 || compareNames(next, rr.name) <= 0);
     });
     let chosen = nsec;
@@ -339,20 +264,6 @@ export class ReplayResolver implements ResponseSource {
     chosen = dedupe(chosen);
     this.synthesized.push(`${nameToText(qname)} DS: NODATA from ${chosen.length} NSEC/NSEC3 record(s) seen earlier`);
     return { rcode: Rcode.NOERROR, answer: [], authority: dedupe([...chosen, ...chosen.flatMap(sigsOf)]), additional: [] };
-  }
-
-  /**
-   * A DS query for a name that is no known zone cut, which no simulated
-   * server answers: Unbound never sends it (its iterator knows where the
-   * cuts are), but a stub finds a cut only by asking. The zone's server
-   * would answer NODATA; the scenario cannot say with which proof, so the
-   * answer is NODATA without records, which proves nothing: the validator
-   * must take the zone's security from above (insecure stays insecure, a
-   * secure zone's unsigned data stays bogus).
-   */
-  private emptyDsNodata(qname: Name, zone: Name): Reply {
-    this.synthesized.push(`${nameToText(qname)} DS: empty NODATA (no entry at the servers of ${nameToText(zone)})`);
-    return { rcode: Rcode.NOERROR, answer: [], authority: [], additional: [] };
   }
 
   /**
@@ -399,94 +310,4 @@ export class ReplayResolver implements ResponseSource {
     }
     return out;
   }
-}
-
-/**
- * RFC 6672 §3.1/§3.4: a resolver that follows a DNAME gives the client the
- * CNAME it synthesizes for the name (unsigned, TTL of the DNAME). When a
- * server's answer to a later link did not include it (the chain met a DNAME
- * again, val_dname_twice.rpl), it is added here, as Unbound adds it.
- */
-function synthesizeDnameCnames(answer: readonly RR[], qname: Name, qtype: number): RR[] {
-  const out = [...answer];
-  const visited = new Set<string>();
-  let n = qname;
-  for (let i = 0; i <= MAX_CHAIN && !visited.has(nameKey(n)); i++) {
-    visited.add(nameKey(n));
-    const here = out.filter((rr) => rr.type !== RRType.RRSIG && nameEquals(rr.name, n));
-    if (here.some((rr) => rr.type === qtype)) break;
-    const cname = here.find((rr) => rr.type === RRType.CNAME);
-    const dname = out.find((rr) => rr.type === RRType.DNAME && isStrictSubdomain(n, rr.name));
-    if (dname && qtype !== RRType.DNAME) {
-      const t = targetOf(dname);
-      if (!t) break;
-      const synthesized = [...n.slice(0, n.length - dname.name.length), ...t];
-      if (!cname && synthesized.reduce((s, l) => s + 1 + Buffer.byteLength(l, 'latin1'), 1) <= 255) {
-        out.push({ name: n, type: RRType.CNAME, class: dname.class, ttl: dname.ttl, rdata: nameToWire(synthesized) });
-      }
-      n = synthesized;
-      continue;
-    }
-    if (!cname || qtype === RRType.CNAME) break;
-    const t = targetOf(cname);
-    if (!t) break;
-    n = t;
-  }
-  return out;
-}
-
-/**
- * RFC 2181 §10.1: a name that has a CNAME has no other data. A server that
- * sends both (val_cnameother.rpl) gets the resolver's treatment, as in
- * Unbound's scrubber, which walks the answer in order: a CNAME at the current
- * name that comes first is followed and the other data at that name dropped;
- * data of the asked type that comes first is the answer and a later CNAME at
- * that name is dropped.
- */
-function scrubCnameOtherData(answer: readonly RR[], qname: Name, qtype: number): readonly RR[] {
-  if (qtype === RRType.CNAME || qtype === RRType.ANY) return answer;
-  if (!answer.some((rr) => rr.type === RRType.CNAME)) return answer;
-  const dropped = new Set<string>();
-  const passed = new Set<string>();
-  let sname = qname;
-  let answered = false;
-  for (const rr of answer) {
-    if (rr.type === RRType.RRSIG) continue;
-    const key = `${nameKey(rr.name)}|${rr.type}`;
-    if (nameEquals(rr.name, sname)) {
-      if (rr.type === RRType.CNAME) {
-        const t = targetOf(rr);
-        if (answered || !t) {
-          dropped.add(key);
-        } else {
-          passed.add(nameKey(sname));
-          sname = t;
-        }
-      } else if (rr.type === qtype) {
-        answered = true;
-      }
-    } else if (passed.has(nameKey(rr.name)) && rr.type !== RRType.CNAME) {
-      dropped.add(key);
-    }
-  }
-  if (dropped.size === 0) return answer;
-  return answer.filter((rr) => !dropped.has(`${nameKey(rr.name)}|${rr.type === RRType.RRSIG ? covered(rr) : rr.type}`));
-}
-
-/**
- * A resolver's answer to "qname DS" built from the parent's referral to
- * qname: the DS RRset with its RRSIGs, or NODATA with the NSEC/NSEC3 records
- * (and their RRSIGs) that prove there is none.
- */
-function dsFromReferral(r: Reply, qname: Name): Reply {
-  const all = [...r.answer, ...r.authority, ...r.additional];
-  const ds = r.authority.filter((rr) => rr.type === RRType.DS && nameEquals(rr.name, qname));
-  if (ds.length > 0) {
-    const sigs = all.filter((rr) => covered(rr) === RRType.DS && nameEquals(rr.name, qname));
-    return { rcode: Rcode.NOERROR, answer: dedupe([...ds, ...sigs]), authority: [], additional: [] };
-  }
-  const denial = r.authority.filter((rr) => rr.type === RRType.NSEC || rr.type === RRType.NSEC3);
-  const keys = new Set(denial.map((rr) => `${nameKey(rr.name)}|${rr.type}`));
-  const sigs = all.filter((rr) => rr.type === RRType.RRSIG && keys.has(`${nameKey(rr.name)}|${covered(rr)}`));
-  return { rcode: Rcode.NOERROR, answer: [], authority: dedupe([...denial, ...sigs]), additional: [] };
 }

@@ -56,6 +56,24 @@ SECTION ADDITIONAL
 ns.example.com. IN A 10.0.0.3
 ENTRY_END
 ENTRY_BEGIN
+MATCH opcode qtype qname
+ADJUST copy_id
+REPLY QR NOERROR
+SECTION QUESTION
+signed.com. IN DS
+SECTION ANSWER
+signed.com. IN DS 30899 5 1 f7ed618f24d5e5202927e1d27bc2e84a141cb4b3
+ENTRY_END
+ENTRY_BEGIN
+MATCH opcode subdomain
+ADJUST copy_id copy_query
+REPLY QR NOERROR
+SECTION QUESTION
+signed.com. IN NS
+SECTION AUTHORITY
+signed.com. IN NS ns.unsigned.com.
+ENTRY_END
+ENTRY_BEGIN
 MATCH opcode subdomain
 ADJUST copy_id copy_query
 REPLY QR NOERROR
@@ -223,6 +241,15 @@ describe('replay resolver', () => {
       `10.0.0.2 unsigned.com. DS ${lineOf('unsigned.com. IN NS') - 5}`,
       `10.0.0.4 unsigned.com. DS ${lineOf('unsigned.com. IN DS') - 5}`,
     ]);
+  });
+
+  it('a DS query after a referral without DS or NSEC is answered by the parent zone\'s own DS entry (val_dsnsec.rpl; issue 10 correction 7)', async () => {
+    const r = new ReplayResolver(parseRpl(TEXT, 'test.rpl'));
+    await r.query(n('www.signed.com.'), RRType.A);
+    r.log.length = 0;
+    const msg = await r.query(n('signed.com.'), RRType.DS);
+    expect(rrsText(msg, 'answer')).toEqual(['signed.com. DS 30899 5 1 F7ED618F24D5E5202927E1D27BC2E84A141CB4B3']);
+    expect(r.log.map((l) => `${l.server} ${l.question} ${l.entryLine ?? 'none'}`)).toEqual([`10.0.0.2 signed.com. DS ${lineOf('signed.com. IN DS') - 5}`]);
   });
 
   it('answers SERVFAIL when no server has an entry, and says so', async () => {

@@ -169,7 +169,9 @@ export class KeyChain {
       // RFC 4035 §4.3, §5.2: below a proven insecure delegation everything is
       // insecure (up to the next trust anchor, which `anchor` would be), and
       // below a bogus one nothing can be secure: this DS answer could not
-      // change the verdict. Under a secure zone it could: no answer stands.
+      // change the verdict. Below an Opt-Out span the same holds: anyone can
+      // claim an unsigned delegation there (RFC 5155 §12.2.1). Under a secure
+      // zone the answer could decide: no answer stands (issue 10 correction 5).
       const parent = await up();
       if (parent.kind === 'secure') throw err;
       return parent;

@@ -5,15 +5,17 @@
  * 1 when none is, 64 on a usage error.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_ROOT_ANCHORS_PATH, loadTrustAnchorFile } from '../dnssec/anchors.js';
+import { loadTrustAnchorFile } from '../dnssec/anchors.js';
 import { type Diagnosis } from '../doctor/diagnose.js';
 import { runDoctor } from '../doctor/doctor.js';
 import { loadResolvConf, readTextFile } from '../resolver/resolv-conf.js';
-import type { Protocol, ServerAddress } from '../resolver/transport.js';
+import type { ServerAddress } from '../resolver/transport.js';
 import { toName, ValidationInputError } from '../validator/validator.js';
 import { nameToText } from '../wire/name.js';
-import { UsageError, parseServer, parseTime } from './args.js';
-import { type CliIo, errorLine } from './io.js';
+import { parseTime } from './args.js';
+import { type CliIo, UsageError } from './io.js';
+import { DEFAULT_PORT, UPSTREAM_OPTIONS, parseFailure, prepareArgs, upstreamArgs } from './options.js';
+import { checkCaFile, readAnchorFiles } from './user-files.js';
 
 export const DOCTOR_USAGE = `Usage: dnssec-stub doctor [options]
 
@@ -37,17 +39,13 @@ validation, 1 none is, 64 usage error.
   --json                 one JSON object: { "servers": [ ... ] }
 `;
 
+/** The upstream and anchor options of every command (src/cli/options.ts), --at, and the doctor's own. */
 const OPTIONS = {
-  server: { type: 'string', multiple: true },
-  tls: { type: 'string' },
-  https: { type: 'string' },
-  ca: { type: 'string' },
+  ...UPSTREAM_OPTIONS,
+  at: { type: 'string' },
   'probe-name': { type: 'string' },
   'ds-name': { type: 'string' },
   'bogus-name': { type: 'string' },
-  'trust-anchor': { type: 'string' },
-  at: { type: 'string' },
-  timeout: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -84,44 +82,28 @@ export function formatDiagnosis(d: Diagnosis): string {
 export async function runDoctorCommand(args: readonly string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    // A bare --tls means "no server name": parseArgs wants a value.
-    const expanded = args.map((a) => (a === '--tls' ? '--tls=' : a));
-    parsed = parseArgs({ args: expanded, options: OPTIONS, allowPositionals: false, strict: true });
+    parsed = parseArgs({ args: prepareArgs(args, OPTIONS), options: OPTIONS, allowPositionals: false, strict: true });
   } catch (e) {
-    throw new UsageError((errorLine(e).split('. ')[0] ?? 'bad arguments').replace(/\.$/, ''));
+    throw parseFailure(e);
   }
   const v = parsed.values;
   if (v.help) {
     io.stdout.write(DOCTOR_USAGE);
     return 0;
   }
-  let timeoutMs: number | undefined;
-  if (v.timeout !== undefined) {
-    if (!/^\d{1,9}$/.test(v.timeout) || Number(v.timeout) < 1) throw new UsageError(`--timeout ${JSON.stringify(v.timeout)}: a positive number of milliseconds`);
-    timeoutMs = Number(v.timeout);
-  }
+  const upstream = upstreamArgs(v);
+  const { protocol, timeoutMs } = upstream;
   const now = v.at !== undefined ? parseTime(v.at) : Math.floor(Date.now() / 1000);
-  if (v.tls !== undefined && v.https !== undefined) throw new UsageError('--tls and --https cannot be combined: choose one transport');
-  const protocol: Protocol = v.tls !== undefined ? 'tls' : v.https !== undefined ? 'https' : 'udp';
-  if (v.ca !== undefined && protocol === 'udp') throw new UsageError('--ca is for --tls or --https');
-  if (v.https !== undefined && !/^https:\/\/[^/]/.test(v.https)) throw new UsageError(`--https ${JSON.stringify(v.https)}: the URL must start with https://`);
-  const port = protocol === 'tls' ? 853 : protocol === 'https' ? 443 : 53;
-  const servers: ServerAddress[] = v.server
-    ? v.server.map((s) => parseServer(s, port))
-    : protocol === 'https'
-      ? []
-      : loadResolvConf(readTextFile).nameservers.map((host) => ({ host, port }));
-  if (servers.length === 0 && protocol !== 'https') throw new UsageError('no resolver to check: give --server');
-  const anchorFile = v['trust-anchor'] ?? DEFAULT_ROOT_ANCHORS_PATH;
-  let trustAnchors;
-  try {
-    trustAnchors = loadTrustAnchorFile(anchorFile, now);
-  } catch (e) {
-    throw new UsageError(`--trust-anchor ${anchorFile}: ${errorLine(e)}`);
-  }
   const probeName = nameOption('probe-name', v['probe-name']);
   const dsName = nameOption('ds-name', v['ds-name']);
   const bogusName = nameOption('bogus-name', v['bogus-name']);
+  const trustAnchors = readAnchorFiles(upstream.trustAnchorFiles, (file) => loadTrustAnchorFile(file, now));
+  checkCaFile(upstream.caFile);
+  const servers: ServerAddress[] =
+    upstream.servers !== 'system'
+      ? [...upstream.servers]
+      : loadResolvConf(readTextFile).nameservers.map((host) => ({ host, port: DEFAULT_PORT[protocol] }));
+  if (servers.length === 0 && protocol !== 'https') throw new UsageError('no resolver to check: give --server');
   const results = await runDoctor(servers, {
     trustAnchors,
     now,
@@ -130,9 +112,9 @@ export async function runDoctorCommand(args: readonly string[], io: CliIo): Prom
     ...(bogusName !== undefined ? { bogusName } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     protocol,
-    ...(v.tls ? { tlsServerName: v.tls } : {}),
-    ...(v.https !== undefined ? { httpsUrl: v.https } : {}),
-    ...(v.ca !== undefined ? { caFile: v.ca } : {}),
+    ...(upstream.tlsServerName !== undefined ? { tlsServerName: upstream.tlsServerName } : {}),
+    ...(upstream.httpsUrl !== undefined ? { httpsUrl: upstream.httpsUrl } : {}),
+    ...(upstream.caFile !== undefined ? { caFile: upstream.caFile } : {}),
   });
   if (v.json) io.stdout.write(JSON.stringify({ servers: results }) + '\n');
   else for (const d of results) io.stdout.write(formatDiagnosis(d));

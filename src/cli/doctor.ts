@@ -19,21 +19,24 @@ import { checkCaFile, readAnchorFiles } from './user-files.js';
 
 export const DOCTOR_USAGE = `Usage: dnssec-stub doctor [options]
 
-Checks each resolver: UDP and TCP, EDNS buffer, DNSSEC records with DO=1
-(RRSIG, DNSKEY, DS, NSEC/NSEC3), CD, whether it validates (AD, SERVFAIL on a
-bogus name), whether it is on loopback (is its AD trustworthy), and whether
-dnssec-stub can validate through it. Exit status: 0 some server is usable for
-validation, 1 none is, 64 usage error.
+Checks each resolver: reachability (UDP and TCP), EDNS (and its UDP buffer),
+DNSSEC records with DO=1 (RRSIG, DNSKEY, DS, NSEC/NSEC3), CD, whether it
+validates (AD, SERVFAIL on a bogus name), whether it is on loopback (is its AD
+trustworthy), and whether dnssec-stub can validate through it. The same checks
+over --tcp, --tls and --https (the UDP buffer sizes only over UDP). Exit
+status: 0 some server is usable for validation, 1 none is, 64 usage error.
 
   --server HOST[:PORT]   resolver to check (repeatable); default: resolv.conf's nameservers
-  --tls[=SERVERNAME]     DNS over TLS (port 853): reachability, DNSSEC records and dnssec-stub's
-                         verdicts only (AD, CD and EDNS buffers are not probed over TLS)
-  --https URL            DNS over HTTPS (RFC 8484), the same checks as --tls
+  --tcp                  every probe over TCP (default: UDP, and TCP alone for reachability)
+  --tls[=SERVERNAME]     DNS over TLS (port 853); the certificate must match SERVERNAME
+                         (default: the server's IP address)
+  --https URL            DNS over HTTPS (RFC 8484), e.g. https://127.0.0.1/dns-query
   --ca FILE              PEM CA bundle for --tls/--https instead of the system store
   --probe-name NAME      a signed zone to probe (default: the root, ".")
   --ds-name NAME         name whose DS is asked for (default: the probe name, or com.)
   --bogus-name NAME      a name that fails validation (e.g. dnssec-failed.org on the internet)
-  --trust-anchor FILE    trust anchors for dnssec-stub's own validation (default: the shipped root anchors)
+  --trust-anchor FILE    trust anchors for dnssec-stub's own validation, repeatable as for
+                         validate (default: the shipped root anchors)
   --at TIME              validation time: ISO 8601 or unix seconds (default: now)
   --timeout MS           per probe, milliseconds (default 2000)
   --json                 one JSON object: { "servers": [ ... ] }
@@ -66,8 +69,8 @@ export function formatDiagnosis(d: Diagnosis): string {
   const r = d.dnssecRecords;
   const lines = [
     `;; ${d.server} (${d.protocol})`,
-    d.protocol === 'udp' || d.protocol === 'tcp' ? `;;   reachable over UDP: ${yesNo(d.reachable)}, over TCP: ${yesNo(d.tcp)}` : `;;   reachable: ${yesNo(d.reachable)}`,
-    `;;   EDNS: ${d.ednsBuffer === null ? 'no' : `yes, largest working buffer ${d.ednsBuffer}`}`,
+    d.protocol === 'udp' ? `;;   reachable over UDP: ${yesNo(d.reachable)}, over TCP: ${yesNo(d.tcp)}` : `;;   reachable: ${yesNo(d.reachable)}`,
+    `;;   EDNS: ${d.edns === null ? 'not tested' : !d.edns ? 'no' : d.ednsBuffer === null ? 'yes' : `yes, largest working buffer ${d.ednsBuffer}`}`,
     `;;   with DO=1: RRSIGs ${yesNo(r.rrsigs)}, DNSKEY ${yesNo(r.dnskey)}, DS ${yesNo(r.ds)}, denial ${r.denial ?? 'none'}`,
     `;;   CD honoured: ${yesNo(d.cdHonoured)}`,
     `;;   validates (AD on secure, SERVFAIL on bogus): ${yesNo(d.validates)}`,

@@ -248,7 +248,7 @@ export class ProxyServer {
     const started = performance.now();
     this.stats.queries++;
     const req = readRequest(msg);
-    if (req.kind === 'drop' || conn.socket.destroyed || conn.socket.writableNeedDrain) {
+    if (req.kind === 'drop' || conn.socket.destroyed || conn.socket.writableEnded || conn.socket.writableNeedDrain) {
       this.stats.dropped++;
       return;
     }

@@ -153,16 +153,21 @@ describe('the doctor command', () => {
     expect(r.stdout).toMatch(/advice: check the address/);
   });
 
-  it.each(['tcp', 'tls', 'https'] as const)('over %s: the same checks as over UDP (EDNS, DNSSEC records, AD, SERVFAIL on bogus, CD), usable', async (protocol) => {
-    const r = lab!.resolver;
+  /** `doctor --json` over one transport to one server; exit 0 (usable) expected. */
+  async function diagnosisOver(protocol: 'tcp' | 'tls' | 'https', plain: ServerAddress, dot: ServerAddress, tlsName: string, dohUrl: string, caFile: string): Promise<Diagnosis> {
     const transport = {
-      tcp: ['--server', `${r.address}:${r.port}`, '--tcp'],
-      tls: ['--server', `${r.address}:${r.dotPort}`, `--tls=${r.tlsName}`, '--ca', lab!.caFile],
-      https: ['--https', r.dohUrl, '--ca', lab!.caFile],
+      tcp: ['--server', `${plain.host}:${plain.port}`, '--tcp'],
+      tls: ['--server', `${dot.host}:${dot.port}`, `--tls=${tlsName}`, '--ca', caFile],
+      https: ['--https', dohUrl, '--ca', caFile],
     }[protocol];
     const out = await run([...common(), ...transport, '--json']);
     expect(out.code, out.stderr).toBe(0);
-    const [d] = (JSON.parse(out.stdout) as { servers: Diagnosis[] }).servers;
+    return (JSON.parse(out.stdout) as { servers: Diagnosis[] }).servers[0]!;
+  }
+
+  it.each(['tcp', 'tls', 'https'] as const)('over %s: the same checks as over UDP (EDNS, DNSSEC records, AD, SERVFAIL on bogus, CD), usable', async (protocol) => {
+    const r = lab!.resolver;
+    const d = await diagnosisOver(protocol, { host: r.address, port: r.port }, { host: r.address, port: r.dotPort }, r.tlsName, r.dohUrl, lab!.caFile);
     expect(d).toMatchObject({
       protocol,
       reachable: true,
@@ -177,19 +182,12 @@ describe('the doctor command', () => {
       adTrustworthy: true,
       usableForValidation: true,
     });
-    expect(d!.problems).toEqual([]);
+    expect(d.problems).toEqual([]);
   });
 
   it.each(['tcp', 'tls', 'https'] as const)('over %s: a resolver that does not validate (no AD) is found out as over UDP', async (protocol) => {
     const ub = iterator!;
-    const transport = {
-      tcp: ['--server', `${ub.server.host}:${ub.server.port}`, '--tcp'],
-      tls: ['--server', `${ub.tlsServer!.host}:${ub.tlsServer!.port}`, `--tls=${ub.tlsServerName}`, "--ca", ub.caFile!],
-      https: ["--https", ub.httpsUrl!, "--ca", ub.caFile!],
-    }[protocol];
-    const out = await run([...common(), ...transport, '--json']);
-    expect(out.code, out.stderr).toBe(0);
-    const [d] = (JSON.parse(out.stdout) as { servers: Diagnosis[] }).servers;
+    const d = await diagnosisOver(protocol, ub.server, ub.tlsServer!, ub.tlsServerName, ub.httpsUrl!, ub.caFile!);
     expect(d).toMatchObject({
       protocol,
       reachable: true,
@@ -200,7 +198,7 @@ describe('the doctor command', () => {
       adTrustworthy: false,
       usableForValidation: true,
     });
-    expect(d!.problems.join(' ')).toMatch(/does not validate: no AD bit/);
+    expect(d.problems.join(' ')).toMatch(/does not validate: no AD bit/);
   });
 
   it('over TLS with a certificate that does not match: not usable, and why says so', async () => {

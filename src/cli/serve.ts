@@ -8,60 +8,45 @@
  * be bound, 70 internal error.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type TrustAnchor, AnchorFileError, DEFAULT_ROOT_ANCHORS_PATH, anchorsAt, loadTrustAnchorWindows } from '../dnssec/anchors.js';
+import { type TrustAnchor, anchorsAt, loadTrustAnchorWindows } from '../dnssec/anchors.js';
 import { createNetworkSource, type NetworkSource } from '../resolver/network-source.js';
 import { loadResolvConf, resolvConfServers } from '../resolver/resolv-conf.js';
 import { createUpstream } from '../resolver/upstream.js';
-import type { Protocol, ServerAddress } from '../resolver/transport.js';
 import { type Validator, createValidator } from '../validator/validator.js';
 import { AccessList, AclError, isLoopback } from '../server/acl.js';
 import { AnswerMemo } from '../server/answer-memo.js';
 import { RawKeeper } from '../server/raw-keeper.js';
 import { type ListenAddress, ProxyServer } from '../server/server.js';
-import { UsageError, parseServer } from './args.js';
-import { type CliIo, EXIT, errorLine } from './io.js';
+import { anchorFiles, checkCaFile, readAnchorFiles } from './user-files.js';
+import { type CliIo, EXIT, UsageError, errorLine } from './io.js';
+import { UPSTREAM_OPTIONS, type UpstreamArgs, parseFailure, parseServer, prepareArgs, upstreamArgs } from './options.js';
 
 /** A listen address could not be bound (sysexits EX_UNAVAILABLE). */
 export const EXIT_CANNOT_LISTEN = 69;
 /** How long a drain waits for queries in flight. */
 const DRAIN_MS = 5_000;
 
-export interface ServeCommand {
+export interface ServeCommand extends UpstreamArgs {
   readonly command: 'serve';
   readonly listen: readonly ListenAddress[];
   readonly allow: readonly string[];
-  readonly servers: readonly ServerAddress[] | 'system';
-  readonly protocol: Protocol;
-  readonly tlsServerName: string | undefined;
-  readonly httpsUrl: string | undefined;
-  readonly caFile: string | undefined;
-  readonly timeoutMs: number | undefined;
-  readonly trustAnchorFile: string | undefined;
   /** Seconds between statistics lines; 0: only at exit. */
   readonly statsSeconds: number;
   readonly maxInFlight: number | undefined;
   readonly maxInFlightPerClient: number | undefined;
 }
 
+/** The upstream and anchor options of every command (src/cli/options.ts), and the proxy's own. */
 const OPTIONS = {
+  ...UPSTREAM_OPTIONS,
   listen: { type: 'string', multiple: true },
   allow: { type: 'string', multiple: true },
-  server: { type: 'string', multiple: true },
-  tcp: { type: 'boolean' },
-  tls: { type: 'string' },
-  https: { type: 'string' },
-  ca: { type: 'string' },
-  timeout: { type: 'string' },
-  'trust-anchor': { type: 'string' },
   stats: { type: 'string' },
   'max-inflight': { type: 'string' },
   'max-inflight-per-client': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-const DEFAULT_PORT: Record<Protocol, number> = { udp: 53, tcp: 53, tls: 853, https: 443 };
 
 function positive(option: string, text: string | undefined, allowZero = false): number | undefined {
   if (text === undefined) return undefined;
@@ -72,18 +57,13 @@ function positive(option: string, text: string | undefined, allowZero = false): 
 export function parseServe(args: readonly string[]): ServeCommand | { command: 'help' } {
   let parsed;
   try {
-    const expanded = args.map((a) => (a === '--tls' ? '--tls=' : a));
-    parsed = parseArgs({ args: expanded, options: OPTIONS, allowPositionals: false, strict: true });
+    parsed = parseArgs({ args: prepareArgs(args, OPTIONS), options: OPTIONS, allowPositionals: false, strict: true });
   } catch (e) {
-    throw new UsageError((errorLine(e).split('. ')[0] ?? '').replace(/\.$/, ''));
+    throw parseFailure(e);
   }
   const v = parsed.values;
   if (v.help) return { command: 'help' };
-  const chosen = [v.tcp ? '--tcp' : '', v.tls !== undefined ? '--tls' : '', v.https !== undefined ? '--https' : ''].filter(Boolean);
-  if (chosen.length > 1) throw new UsageError(`${chosen.join(' and ')} cannot be combined: choose one transport`);
-  const protocol: Protocol = v.tcp ? 'tcp' : v.tls !== undefined ? 'tls' : v.https !== undefined ? 'https' : 'udp';
-  if (v.ca !== undefined && protocol !== 'tls' && protocol !== 'https') throw new UsageError('--ca is for --tls or --https');
-  if (v.https !== undefined && !/^https:\/\//i.test(v.https)) throw new UsageError(`--https ${JSON.stringify(v.https)}: the URL must start with https://`);
+  const upstream = upstreamArgs(v);
   const listen = (v.listen ?? ['127.0.0.1:53']).map((l) => {
     try {
       // Port 0: the system picks a free port (the ready line says which).
@@ -105,21 +85,15 @@ export function parseServe(args: readonly string[]): ServeCommand | { command: '
   if (open && allow.length === 0) {
     throw new UsageError(`--listen ${open.host}: not a loopback address; say which clients may use it with --allow CIDR`);
   }
-  const servers = v.server ? v.server.map((s) => parseServer(s, DEFAULT_PORT[protocol])) : v.https !== undefined ? [] : 'system';
+  const { servers, protocol } = upstream;
   if (servers !== 'system' && servers.some((s) => listen.some((l) => l.host === s.host && l.port === s.port && protocol === 'udp'))) {
     throw new UsageError('--server is one of the --listen addresses: the proxy would ask itself');
   }
   return {
     command: 'serve',
+    ...upstream,
     listen,
     allow,
-    servers,
-    protocol,
-    tlsServerName: v.tls ? v.tls : undefined,
-    httpsUrl: v.https,
-    caFile: v.ca,
-    timeoutMs: positive('timeout', v.timeout),
-    trustAnchorFile: v['trust-anchor'],
     statsSeconds: positive('stats', v.stats, true) ?? 0,
     maxInFlight: positive('max-inflight', v['max-inflight']),
     maxInFlightPerClient: positive('max-inflight-per-client', v['max-inflight-per-client']),
@@ -136,7 +110,8 @@ proved secure, SERVFAIL with an Extended DNS Error for bogus answers.
   --allow CIDR           clients allowed besides loopback (repeatable); required for a
                          non-loopback --listen
   --server, --tcp, --tls[=NAME], --https URL, --ca FILE, --timeout MS, --trust-anchor FILE
-                         the upstream and the anchors, as for validate
+                         the upstream and the anchors, as for validate (--trust-anchor is
+                         repeatable: the anchors of every file are used)
   --stats SECONDS        print a statistics line every SECONDS (default: only at exit)
   --max-inflight N       queries answered at once (default 1024)
   --max-inflight-per-client N
@@ -153,15 +128,17 @@ export interface SignalSource {
 }
 
 /**
- * The anchors with their validity windows (RFC 9718 §2.1): a long-running
- * proxy judges them at each validation (the validator's anchorsAt), so a
- * KSK roll while it runs needs no restart. None valid now is an error here.
+ * The anchors of every --trust-anchor file, merged, with their validity
+ * windows (RFC 9718 §2.1): a long-running proxy judges them at each
+ * validation (the validator's anchorsAt), so a KSK roll while it runs needs
+ * no restart. None valid now is an error here.
  */
-function loadAnchors(file: string | undefined): TrustAnchor[] {
-  const path = file ?? DEFAULT_ROOT_ANCHORS_PATH;
-  const anchors = loadTrustAnchorWindows(path);
+function loadAnchors(files: readonly string[]): TrustAnchor[] {
+  const anchors = readAnchorFiles(files, loadTrustAnchorWindows);
   const now = Math.floor(Date.now() / 1000);
-  if (anchorsAt(anchors, now).length === 0) throw new AnchorFileError(path, `no trust anchor is valid at ${new Date(now * 1000).toISOString()} (check validFrom/validUntil and the clock)`);
+  if (anchorsAt(anchors, now).length === 0) {
+    throw new UsageError(`${anchorFiles(files).join(', ')}: no trust anchor is valid at ${new Date(now * 1000).toISOString()} (check validFrom/validUntil and the clock)`);
+  }
   return anchors;
 }
 
@@ -174,20 +151,8 @@ function notifySystemd(io: CliIo, env: Readonly<Record<string, string | undefine
 
 export async function runServe(cmd: ServeCommand, io: CliIo, signals: SignalSource = process): Promise<number> {
   const log = (line: string): void => void io.stderr.write(`dnssec-stub serve: ${line}\n`);
-  let anchors: TrustAnchor[];
-  try {
-    anchors = loadAnchors(cmd.trustAnchorFile);
-  } catch (e) {
-    if (e instanceof AnchorFileError) throw new UsageError(errorLine(e));
-    throw e;
-  }
-  if (cmd.caFile !== undefined) {
-    try {
-      accessSync(cmd.caFile, constants.R_OK);
-    } catch (e) {
-      throw new UsageError(`--ca ${cmd.caFile}: cannot read: ${errorLine(e)}`);
-    }
-  }
+  const anchors = loadAnchors(cmd.trustAnchorFiles);
+  checkCaFile(cmd.caFile);
   if (cmd.servers === 'system' && (cmd.protocol === 'udp' || cmd.protocol === 'tcp')) {
     // Once resolv.conf points at the proxy, the default upstream would be the proxy itself.
     const system = resolvConfServers(loadResolvConf());
@@ -234,7 +199,7 @@ export async function runServe(cmd: ServeCommand, io: CliIo, signals: SignalSour
   }
 
   const where = bound.map((b) => (b.host.includes(':') ? `[${b.host}]:${b.port}` : `${b.host}:${b.port}`)).join(' ');
-  log(`ready on ${where} (udp, tcp); ${anchors.length} trust anchor(s) from ${cmd.trustAnchorFile ?? DEFAULT_ROOT_ANCHORS_PATH}`);
+  log(`ready on ${where} (udp, tcp); ${anchors.length} trust anchor(s) from ${anchorFiles(cmd.trustAnchorFiles).join(', ')}`);
   notifySystemd(io, io.env ?? {});
 
   const timer = cmd.statsSeconds > 0 ? setInterval(() => log(`stats ${server.stats.line()}`), cmd.statsSeconds * 1000) : undefined;
@@ -242,7 +207,7 @@ export async function runServe(cmd: ServeCommand, io: CliIo, signals: SignalSour
 
   const reload = (): void => {
     try {
-      const next = loadAnchors(cmd.trustAnchorFile);
+      const next = loadAnchors(cmd.trustAnchorFiles);
       // A new validator: nothing validated under the old anchors is kept.
       validator = createValidator({ source: memo, trustAnchors: next });
       log(`SIGHUP: ${next.length} trust anchor(s) re-read`);

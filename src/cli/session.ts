@@ -8,13 +8,14 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AnchorFileError, DEFAULT_ROOT_ANCHORS_PATH, type TrustAnchor, loadTrustAnchorFile } from '../dnssec/anchors.js';
+import { AnchorFileError, type TrustAnchor, loadTrustAnchorFile } from '../dnssec/anchors.js';
 import { ConfigError } from '../errors.js';
 import { CaptureRecorder, type Fixture, FixtureError, FixtureSource, fixtureAnchors, readFixture, writeFixture } from '../fixtures/fixture.js';
 import type { NetworkSource } from '../resolver/network-source.js';
 import type { ResponseSource } from '../types.js';
 import { DEFAULT_DEADLINE_MS } from '../validator/deadline.js';
 import { ValidationInputError, type Validator, createValidator } from '../validator/validator.js';
+import { checkCaFile, readAnchorFiles } from './user-files.js';
 import type { SessionOptions } from './args.js';
 import { IoError, UsageError, errorLine } from './io.js';
 
@@ -60,12 +61,8 @@ export function fromFixtureFile<T>(file: string, fn: () => T): T {
 
 /** Every --trust-anchor file, merged in order; else the fixture's own anchors; else the shipped root anchors. */
 function loadAnchors(opts: SessionOptions, fixture: Fixture | undefined, now: number): TrustAnchor[] {
-  if (opts.trustAnchorFiles.length > 0) {
-    const files = [...new Set(opts.trustAnchorFiles)];
-    return files.flatMap((file) => asUsage(() => loadTrustAnchorFile(file, now)));
-  }
-  if (fixture) return fromFixtureFile(opts.fixtureFile!, () => fixtureAnchors(fixture, opts.fixtureFile));
-  return asUsage(() => loadTrustAnchorFile(DEFAULT_ROOT_ANCHORS_PATH, now));
+  if (fixture && opts.trustAnchorFiles.length === 0) return fromFixtureFile(opts.fixtureFile!, () => fixtureAnchors(fixture, opts.fixtureFile));
+  return readAnchorFiles(opts.trustAnchorFiles, (file) => asUsage(() => loadTrustAnchorFile(file, now)));
 }
 
 /**
@@ -88,14 +85,7 @@ function checkCapturePath(file: string): void {
 }
 
 async function openNetwork(opts: SessionOptions, capture: CaptureRecorder | undefined): Promise<NetworkSource> {
-  if (opts.caFile !== undefined) {
-    // The transports read the CA file only when connecting: check it now, as a usage error.
-    try {
-      accessSync(opts.caFile, constants.R_OK);
-    } catch (e) {
-      throw new UsageError(`--ca ${opts.caFile}: cannot read: ${errorLine(e)}`);
-    }
-  }
+  checkCaFile(opts.caFile);
   // The transports (node:dgram, node:tls, node:http2 ...) are loaded only when the network is used (start-up: bench:cli).
   const { createNetworkSource } = await import('../resolver/network-source.js');
   try {

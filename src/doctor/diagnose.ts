@@ -26,15 +26,15 @@ export type ValidationFact =
 export interface ServerFacts {
   /** "host:port". */
   readonly server: string;
-  /** udp: plain DNS, probed over UDP and TCP; tls, https: only what the DO=1 CD=1 queries of dnssec-stub show. */
+  /** The transport every probe went over (udp: also UDP alone and TCP alone, probers.ts). */
   readonly protocol: Protocol;
   readonly loopback: boolean;
-  /** `NAME SOA` without EDNS over UDP, and over TCP (DoT/DoH: the first query over the encrypted transport, both). */
+  /** `NAME SOA` without EDNS over UDP, and over TCP (tcp, DoT, DoH: the first query over the transport, both). */
   readonly udp: ProbeResult;
   readonly tcp: ProbeResult;
-  /** `NAME DNSKEY` with DO over UDP at each EDNS buffer size (largest first). */
+  /** `NAME DNSKEY` with DO over UDP at each EDNS buffer size (largest first); empty over a stream transport. */
   readonly buffers: readonly { readonly size: number; readonly result: ProbeResult }[];
-  /** DO=1 CD=1 (UDP, TCP after truncation): `NAME DNSKEY`, `DSNAME DS`, `random.NAME A`. */
+  /** DO=1 CD=1 (UDP: TCP after truncation): `NAME DNSKEY`, `DSNAME DS`, `random.NAME A`. */
   readonly dnskey: ProbeResult;
   readonly ds: ProbeResult | undefined;
   readonly negative: ProbeResult;
@@ -65,7 +65,9 @@ export interface Diagnosis {
   readonly protocol: Protocol;
   readonly reachable: boolean;
   readonly tcp: boolean;
-  /** Largest EDNS buffer size answered over UDP; null without EDNS. */
+  /** It answers EDNS queries with an OPT record (RFC 6891); null: it never answered one. */
+  readonly edns: boolean | null;
+  /** Largest EDNS buffer size answered over UDP; null without EDNS, or over TCP, DoT, DoH (no UDP buffer there). */
   readonly ednsBuffer: number | null;
   readonly dnssecRecords: DnssecRecords;
   /** With CD=1 the bogus data comes back (null: not testable: it does not validate, or no bogus name). */
@@ -100,17 +102,21 @@ export function diagnose(f: ServerFacts): Diagnosis {
   const udp = reply(f.udp);
   const tcp = reply(f.tcp);
   const reachable = udp !== undefined;
-  const plain = f.protocol === 'udp' || f.protocol === 'tcp';
+  // Plain DNS is probed over UDP alone and TCP alone; another transport's first query stands for both.
+  const plain = f.protocol === 'udp';
   if (!f.udp.ok) problems.push(`no answer${plain ? ' over UDP' : ''}: ${f.udp.error}`);
   else if (udp!.rcode === Rcode.REFUSED) problems.push('refuses our queries (REFUSED): access control?');
   if (plain && !f.tcp.ok) problems.push(`no answer over TCP: large answers (DNSKEY sets, TLSA) will fail: ${f.tcp.error}`);
 
+  const dk = reply(f.dnskey);
   const answered = f.buffers.filter((b) => b.result.ok && b.result.reply.edns);
   const ednsBuffer = answered.length > 0 ? Math.max(...answered.map((b) => b.size)) : null;
-  if (reachable && f.buffers.some((b) => b.result.ok) && ednsBuffer === null) problems.push('no EDNS (RFC 6891): it cannot carry DNSSEC records (RFC 4035 §3)');
+  // Over UDP, the buffer probes; over a stream, the DNSKEY probe (DO=1, EDNS) says whether an OPT record comes back.
+  const ednsAnswers = f.buffers.length > 0 ? f.buffers.filter((b) => b.result.ok).map((b) => b.result.ok && b.result.reply.edns) : dk ? [dk.edns] : [];
+  const edns = ednsAnswers.length === 0 ? null : ednsAnswers.includes(true);
+  if (reachable && edns === false) problems.push('no EDNS (RFC 6891): it cannot carry DNSSEC records (RFC 4035 §3)');
   else if (ednsBuffer !== null && ednsBuffer < 1232) problems.push(`EDNS answers only with a ${ednsBuffer}-octet buffer: larger answers are lost on the way (fragments?); TCP must carry them`);
 
-  const dk = reply(f.dnskey);
   const ds = reply(f.ds);
   const neg = reply(f.negative);
   const dnssecRecords: DnssecRecords = {
@@ -157,7 +163,9 @@ export function diagnose(f: ServerFacts): Diagnosis {
   else if (!dnssecRecords.rrsigs || dnssecRecords.denial === null) {
     advice.push('this resolver strips DNSSEC records: use --tls or --https to another upstream, or run dnssec-stub serve with another upstream');
   } else advice.push(`dnssec-stub cannot validate through it (${why}): check the trust anchor, the clock, and the probe name`);
-  if (adTrustworthy) advice.push('its AD bit can be trusted by software on this host: set `options trust-ad` in /etc/resolv.conf (glibc 2.31+ clears AD without it)');
+  if (adTrustworthy && (f.protocol === 'udp' || f.protocol === 'tcp')) {
+    advice.push('its AD bit can be trusted by software on this host: set `options trust-ad` in /etc/resolv.conf (glibc 2.31+ clears AD without it)');
+  } else if (adTrustworthy) advice.push(`its AD bit can be trusted by software on this host that asks it over ${f.protocol === 'tls' ? 'DNS over TLS' : 'DNS over HTTPS'} (resolv.conf cannot name it: glibc speaks plain DNS only)`);
   else if (reachable) {
     advice.push(
       'do not let software trust its AD bit (Postfix smtp_dns_support_level = dnssec, Exim, mox): point it at `dnssec-stub serve` on loopback instead (resolv.conf `nameserver 127.0.0.1` and `options trust-ad`)',
@@ -168,6 +176,7 @@ export function diagnose(f: ServerFacts): Diagnosis {
     protocol: f.protocol,
     reachable,
     tcp: tcp !== undefined,
+    edns,
     ednsBuffer,
     dnssecRecords,
     cdHonoured,

@@ -1,5 +1,6 @@
 /**
- * `dnssec-stub doctor`: gathers the facts about each resolver (probe.ts),
+ * `dnssec-stub doctor`: gathers the facts about each resolver (probe.ts, over
+ * the transport asked for: probers.ts),
  * runs dnssec-stub's own validation through it, and diagnoses it
  * (diagnose.ts).
  *
@@ -13,14 +14,15 @@
 import { randomBytes } from 'node:crypto';
 import type { TrustAnchor } from '../dnssec/anchors.js';
 import { createNetworkSource } from '../resolver/network-source.js';
-import { type Protocol, type ServerAddress, formatServer } from '../resolver/transport.js';
-import { type UpstreamOptions, createUpstream } from '../resolver/upstream.js';
+import { type Protocol, type ServerAddress, errorText, formatServer } from '../resolver/transport.js';
+import type { UpstreamOptions } from '../resolver/upstream.js';
 import { UpstreamError } from '../validator/result.js';
 import { createValidator } from '../validator/validator.js';
 import { type Name, nameFromText, nameToText } from '../wire/name.js';
 import { RRType } from '../wire/rrtype.js';
 import { type Diagnosis, type ServerFacts, type ValidationFact, diagnose, isLoopback } from './diagnose.js';
-import { type ProbeQuery, type ProbeResult, probeFull, probeTcp, probeUdp, summarise } from './probe.js';
+import type { ProbeQuery, ProbeResult } from './probe.js';
+import { type Prober, createProber } from './probers.js';
 
 /** EDNS buffer sizes tried, largest first: 4096 (the old default), 1232 (DNS flag day 2020), 512 (RFC 1035). */
 export const PROBE_BUFFERS = [4096, 1232, 512] as const;
@@ -37,7 +39,7 @@ export interface DoctorOptions {
   readonly trustAnchors: readonly TrustAnchor[];
   /** Validation time, unix seconds. */
   readonly now: number;
-  /** Transport: udp (default; probed over UDP and TCP), tls or https (only what DO=1 CD=1 queries show). */
+  /** Transport: udp (default; also probed over TCP alone), tcp, tls or https: the same checks over each (probers.ts). */
   readonly protocol?: Protocol;
   readonly tlsServerName?: string;
   readonly caFile?: string;
@@ -77,58 +79,98 @@ async function validateThrough(server: ServerAddress | undefined, name: Name, ty
   }
 }
 
-/** Gathers every fact about one server (probes one after another: a doctor must not flood a resolver). */
-export async function examine(server: ServerAddress, opts: DoctorOptions): Promise<ServerFacts> {
+/**
+ * Gathers every fact about one server, over the transport asked for
+ * (probers.ts): the same probes, flags and checks over UDP, TCP, DoT and
+ * DoH. Probes go one after another: a doctor must not flood a resolver.
+ */
+export async function examine(server: ServerAddress | undefined, opts: DoctorOptions): Promise<ServerFacts> {
   const timeoutMs = opts.timeoutMs ?? 2000;
+  const protocol = opts.protocol ?? 'udp';
   const probe = toName(opts.probeName ?? '.');
   const dsText = opts.dsName ?? (probe.length === 0 ? 'com.' : nameToText(probe));
   const ds = toName(dsText);
   const negative: Name = [`dnssec-stub-doctor-${randomBytes(6).toString('hex')}`, ...probe];
   const bogus = opts.bogusName !== undefined ? toName(opts.bogusName) : undefined;
   const q = (name: Name, type: number, flags: Partial<ProbeQuery> = {}): ProbeQuery => ({ name, type, do: true, cd: true, buffer: 1232, ...flags });
-
-  const plain = q(probe, RRType.SOA, { do: false, cd: false, buffer: null });
-  const udp = await probeUdp(server, plain, timeoutMs);
-  const tcp = await probeTcp(server, plain, timeoutMs);
-  if (!udp.ok && !tcp.ok) return unreachable(server, udp, tcp, probe, bogus);
-  const buffers = [];
-  for (const size of PROBE_BUFFERS) buffers.push({ size, result: await probeUdp(server, q(probe, RRType.DNSKEY, { buffer: size }), timeoutMs) });
-  const dnskey = await probeFull(server, q(probe, RRType.DNSKEY), timeoutMs);
-  const dsProbe = ds.length > 0 ? await probeFull(server, q(ds, RRType.DS), timeoutMs) : undefined;
-  const negativeProbe = await probeFull(server, q(negative, RRType.A), timeoutMs);
-  const secureAd = await probeFull(server, q(probe, RRType.DNSKEY, { cd: false }), timeoutMs);
-  const bogusProbe = bogus ? await probeFull(server, q(bogus, RRType.A, { cd: false }), timeoutMs) : undefined;
-  const bogusCd = bogus ? await probeFull(server, q(bogus, RRType.A), timeoutMs) : undefined;
-  const validation = await validateThrough(server, probe, RRType.DNSKEY, opts, timeoutMs);
-  const denialValidation = await validateThrough(server, negative, RRType.A, opts, timeoutMs);
-  return {
-    server: formatServer(server),
-    protocol: 'udp',
-    loopback: isLoopback(server.host),
-    udp,
-    tcp,
-    buffers,
-    dnskey,
-    ds: dsProbe,
-    negative: negativeProbe,
-    secureAd,
-    bogus: bogusProbe,
-    bogusCd,
-    validation,
-    denialValidation,
-    probeName: nameToText(probe),
-    bogusName: bogus ? nameToText(bogus) : undefined,
-  };
+  const where = server ? formatServer(server) : (opts.httpsUrl ?? '');
+  let prober: Prober;
+  try {
+    prober = createProber(server, { ...transportOptions(opts), protocol, timeoutMs });
+  } catch (e) {
+    const failed: ProbeResult = { ok: false, error: errorText(e) };
+    return unreachable(where, protocol, connectsToLoopback(server, opts), `not reachable over ${protocol.toUpperCase()}: ${failed.error}`, failed, failed, probe, bogus);
+  }
+  try {
+    const plain = q(probe, RRType.SOA, { do: false, cd: false, buffer: null });
+    // Plain DNS: UDP alone and TCP alone; a stream transport: its first query stands for both.
+    const udp = prober.plain ? await prober.plain.udp(plain) : await prober.ask(plain);
+    const tcp = prober.plain ? await prober.plain.tcp(plain) : udp;
+    if (!udp.ok && !tcp.ok) {
+      const why = prober.plain ? `not reachable over UDP (${udp.error}) or TCP (${tcp.error})` : `not reachable over ${protocol.toUpperCase()} (${errorOf(udp)})`;
+      return unreachable(prober.server, protocol, connectsToLoopback(server, opts), why, udp, tcp, probe, bogus);
+    }
+    const buffers = [];
+    if (prober.plain) for (const size of PROBE_BUFFERS) buffers.push({ size, result: await prober.plain.udp(q(probe, RRType.DNSKEY, { buffer: size })) });
+    const dnskey = await prober.ask(q(probe, RRType.DNSKEY));
+    const dsProbe = ds.length > 0 ? await prober.ask(q(ds, RRType.DS)) : undefined;
+    const negativeProbe = await prober.ask(q(negative, RRType.A));
+    const secureAd = await prober.ask(q(probe, RRType.DNSKEY, { cd: false }));
+    const bogusProbe = bogus ? await prober.ask(q(bogus, RRType.A, { cd: false })) : undefined;
+    const bogusCd = bogus ? await prober.ask(q(bogus, RRType.A)) : undefined;
+    const validation = await validateThrough(server, probe, RRType.DNSKEY, opts, timeoutMs);
+    const denialValidation = await validateThrough(server, negative, RRType.A, opts, timeoutMs);
+    return {
+      server: prober.server,
+      protocol,
+      loopback: connectsToLoopback(server, opts),
+      udp,
+      tcp,
+      buffers,
+      dnskey,
+      ds: dsProbe,
+      negative: negativeProbe,
+      secureAd,
+      bogus: bogusProbe,
+      bogusCd,
+      validation,
+      denialValidation,
+      probeName: nameToText(probe),
+      bogusName: bogus ? nameToText(bogus) : undefined,
+    };
+  } finally {
+    await prober.close();
+  }
 }
 
-/** Nothing answered over UDP or TCP: no further probe would either (each would wait out its timeout). */
-function unreachable(server: ServerAddress, udp: ProbeResult, tcp: ProbeResult, probe: Name, bogus: Name | undefined): ServerFacts {
-  const error = `not reachable over UDP (${udp.ok ? 'ok' : udp.error}) or TCP (${tcp.ok ? 'ok' : tcp.error})`;
+/** The address the probes go to is on loopback (DoH without a server: the URL's host). */
+function connectsToLoopback(server: ServerAddress | undefined, opts: DoctorOptions): boolean {
+  if (server) return isLoopback(server.host);
+  try {
+    return opts.httpsUrl !== undefined && isLoopback(new URL(opts.httpsUrl).hostname.replace(/^\[(.*)\]$/, '$1'));
+  } catch {
+    return false;
+  }
+}
+
+const errorOf = (p: ProbeResult): string => (p.ok ? 'ok' : p.error);
+
+/** Nothing answered: no further probe would either (each would wait out its timeout). */
+function unreachable(
+  where: string,
+  protocol: Protocol,
+  loopback: boolean,
+  error: string,
+  udp: ProbeResult,
+  tcp: ProbeResult,
+  probe: Name,
+  bogus: Name | undefined,
+): ServerFacts {
   const none: ProbeResult = { ok: false, error };
   return {
-    server: formatServer(server),
-    protocol: 'udp',
-    loopback: isLoopback(server.host),
+    server: where,
+    protocol,
+    loopback,
     udp,
     tcp,
     buffers: [],
@@ -145,73 +187,10 @@ function unreachable(server: ServerAddress, udp: ProbeResult, tcp: ProbeResult, 
   };
 }
 
-/**
- * DoT or DoH: the transports send dnssec-stub's own queries only (DO=1,
- * CD=1, EDNS 1232), so reachability, the DNSSEC records and dnssec-stub's
- * verdicts are checked; AD, CD, EDNS buffers and plain TCP are not.
- */
-export async function examineEncrypted(server: ServerAddress | undefined, opts: DoctorOptions): Promise<ServerFacts> {
-  const timeoutMs = opts.timeoutMs ?? 2000;
-  const probe = toName(opts.probeName ?? '.');
-  const ds = toName(opts.dsName ?? (probe.length === 0 ? 'com.' : nameToText(probe)));
-  const negative: Name = [`dnssec-stub-doctor-${randomBytes(6).toString('hex')}`, ...probe];
-  const bogus = opts.bogusName !== undefined ? toName(opts.bogusName) : undefined;
-  const notTested: ProbeResult = { ok: false, error: `not tested over ${opts.protocol === 'https' ? 'DoH' : 'DoT'}` };
-  let upstream;
-  try {
-    upstream = createUpstream({ servers: server ? [server] : [], ...transportOptions(opts), timeoutMs, attempts: 2 });
-  } catch (e) {
-    const error = e instanceof Error ? e.message : String(e);
-    return { ...unreachable(server ?? { host: '0.0.0.0', port: 0 }, { ok: false, error }, { ok: false, error }, probe, bogus), protocol: opts.protocol ?? 'tls' };
-  }
-  const ask = async (name: Name, type: number): Promise<ProbeResult> => {
-    try {
-      const r = await upstream.query({ name, type });
-      return { ok: true, reply: summarise(r.message, r.raw.length) };
-    } catch (e) {
-      return { ok: false, error: e instanceof Error ? e.message : String(e) };
-    }
-  };
-  try {
-    const reach = await ask(probe, RRType.SOA);
-    const dnskey = await ask(probe, RRType.DNSKEY);
-    const dsProbe = ds.length > 0 ? await ask(ds, RRType.DS) : undefined;
-    const negativeProbe = await ask(negative, RRType.A);
-    const bogusCd = bogus ? await ask(bogus, RRType.A) : undefined;
-    const validation = await validateThrough(server, probe, RRType.DNSKEY, opts, timeoutMs);
-    const denialValidation = await validateThrough(server, negative, RRType.A, opts, timeoutMs);
-    return {
-      server: upstream.servers[0] ?? '',
-      protocol: upstream.protocol,
-      loopback: server !== undefined && isLoopback(server.host),
-      udp: reach,
-      tcp: reach,
-      buffers: [],
-      dnskey,
-      ds: dsProbe,
-      negative: negativeProbe,
-      secureAd: notTested,
-      bogus: bogus ? notTested : undefined,
-      bogusCd,
-      validation,
-      denialValidation,
-      probeName: nameToText(probe),
-      bogusName: bogus ? nameToText(bogus) : undefined,
-    };
-  } finally {
-    await upstream.close();
-  }
-}
-
 /** Examines and diagnoses each server in turn (DoH with a URL and no servers: the URL's server). */
 export async function runDoctor(servers: readonly ServerAddress[], opts: DoctorOptions): Promise<Diagnosis[]> {
   const out: Diagnosis[] = [];
-  const protocol = opts.protocol ?? 'udp';
-  if (protocol === 'tls' || protocol === 'https') {
-    if (servers.length === 0) out.push(diagnose(await examineEncrypted(undefined, opts)));
-    for (const s of servers) out.push(diagnose(await examineEncrypted(s, opts)));
-    return out;
-  }
+  if (servers.length === 0 && opts.protocol === 'https') out.push(diagnose(await examine(undefined, opts)));
   for (const s of servers) out.push(diagnose(await examine(s, opts)));
   return out;
 }

@@ -54,7 +54,8 @@ export function summarise(m: Message, size: number): ProbeReply {
   };
 }
 
-function encodeProbe(q: ProbeQuery, id: number): Uint8Array {
+/** The probe's octets with message ID `id` (DoH: 0, RFC 8484 §4.1). */
+export function encodeProbe(q: ProbeQuery, id: number): Uint8Array {
   return encodeMessage({
     id,
     flags: { rd: true, cd: q.cd },

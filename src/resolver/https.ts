@@ -125,7 +125,7 @@ export class HttpsTransport implements Transport {
 
   async query(q: UpstreamQuery, signal?: AbortSignal): Promise<TransportResult> {
     if (this.closed) throw new TransportError('closed', `DoH transport ${this.where} is closed`, this.where);
-    const query = encodeQuery(q.name, q.type, { id: 0 });
+    const query = q.encode ? q.encode(0) : encodeQuery(q.name, q.type, { id: 0 });
     const where = this.where;
     const raw = await guarded<Uint8Array>(
       { timeoutMs: this.opts.timeoutMs, signal, server: where, what: `DoH query for ${describeQuery(q)}`, stats: this.counters },

@@ -289,7 +289,7 @@ export abstract class StreamTransport implements Transport {
   ): Promise<TransportResult> {
     const { query, result } = pick.conn.exchange(
       (id) => ({
-        query: encodeQuery(q.name, q.type, { id }),
+        query: q.encode ? q.encode(id) : encodeQuery(q.name, q.type, { id }),
         expected: { id, name: q.name, type: q.type, class: 1 },
       }),
       this.opts.timeoutMs,

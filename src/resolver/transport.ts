@@ -29,6 +29,14 @@ export interface Exchange {
 export interface UpstreamQuery {
   name: Name;
   type: number;
+  /**
+   * The query's octets for message ID `id`, when they are not dnssec-stub's
+   * own (DO=1, CD=1, EDNS 1232): the doctor's probes with other flags over
+   * one TCP, DoT or DoH transport (src/doctor/probers.ts). The answer is
+   * checked against `name` and `type` as always. Not for Upstream, which
+   * joins queries in flight by name and type.
+   */
+  encode?: (id: number) => Uint8Array;
 }
 
 export interface TransportResult {

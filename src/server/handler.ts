@@ -214,3 +214,27 @@ export function rejectAnswer(r: RejectedQuery): Answer {
   };
   return { outcome: REJECT_OUTCOME[r.rcode] ?? 'formerr', cacheHit: false, why: r.why, response: (limit) => encodeResponse(init, limit) };
 }
+
+/**
+ * A query over the proxy's limits (or while it drains) on TCP: SERVFAIL at
+ * once, with EDE 0 "Other Error" and the reason as EXTRA-TEXT (RFC 8914
+ * §4.1; no code names overload). Unbound turns queries over its `ratelimit`
+ * away with SERVFAIL (unbound.conf(5) "ratelimit"); over its in-flight
+ * limits it drops them (services/mesh.c mesh_new_client,
+ * comm_point_drop_reply), which over TCP closes the whole connection
+ * (util/netevent.c reclaim_tcp_handler) and loses the other queries
+ * pipelined on it. Silence on a stream leaves the client waiting for its
+ * timeout (a UDP client retries; over UDP the proxy still drops).
+ */
+export function busyAnswer(q: ClientQuery, why: string): Answer {
+  const init: ResponseInit = {
+    id: q.id,
+    rd: q.rd,
+    cd: q.cd,
+    ad: false,
+    rcode: Rcode.SERVFAIL,
+    questionBytes: q.questionBytes,
+    ...(q.edns ? { edns: { dnssecOk: q.edns.dnssecOk, ede: { code: EDE.OTHER, text: why } } } : {}),
+  };
+  return { outcome: 'servfail', cacheHit: false, why, response: (limit) => encodeResponse(init, limit) };
+}

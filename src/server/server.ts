@@ -12,7 +12,7 @@ import { type Socket as UdpSocket, createSocket } from 'node:dgram';
 import { type Server as TcpServer, type Socket, createServer, isIPv6 } from 'node:net';
 import { nameToText } from '../wire/name.js';
 import { typeToText } from '../wire/rrtype.js';
-import { type Answer, type HandlerDeps, answerQuery, rejectAnswer } from './handler.js';
+import { type Answer, type HandlerDeps, answerQuery, busyAnswer, rejectAnswer } from './handler.js';
 import { readRequest } from './request.js';
 import { MAX_MESSAGE, udpLimit } from './response.js';
 import { ServerStats } from './stats.js';
@@ -113,13 +113,12 @@ export class ProxyServer {
     });
   }
 
-  /** Takes a slot for a query from `client`, or says no (over a limit, or draining). */
-  private acquire(client: string): boolean {
+  /** Takes a slot for a query from `client`, or says why not (draining, or over a limit). */
+  private acquire(client: string): true | string {
     const mine = this.perClient.get(client) ?? 0;
-    if (this.draining || this.inFlight >= this.limits.maxInFlight || mine >= this.limits.maxInFlightPerClient) {
-      this.stats.dropped++;
-      return false;
-    }
+    if (this.draining) return 'the proxy is stopping';
+    if (this.inFlight >= this.limits.maxInFlight) return `over the limit of ${this.limits.maxInFlight} queries in flight`;
+    if (mine >= this.limits.maxInFlightPerClient) return `over the limit of ${this.limits.maxInFlightPerClient} queries in flight for one client`;
     this.inFlight++;
     this.perClient.set(client, mine + 1);
     return true;
@@ -162,7 +161,11 @@ export class ProxyServer {
       this.stats.denied++;
       return;
     }
-    if (!this.acquire(address)) return;
+    // Over a limit, a UDP query is dropped: the client retries (Unbound drops as well).
+    if (this.acquire(address) !== true) {
+      this.stats.dropped++;
+      return;
+    }
     void this.handle(msg, address)
       .then(async (r) => {
         if (!r || this.closed) return;
@@ -208,7 +211,11 @@ export class ProxyServer {
   }
 
   private onTcpMessage(conn: Tcp, address: string, msg: Uint8Array): void {
-    if (!this.acquire(address)) return;
+    const slot = this.acquire(address);
+    if (slot !== true) {
+      this.answerBusy(conn, msg, slot);
+      return;
+    }
     conn.inFlight++;
     if (conn.inFlight >= this.limits.maxPipelined && !conn.paused) {
       conn.paused = true;
@@ -217,11 +224,7 @@ export class ProxyServer {
     void this.handle(msg, address)
       .then((r) => {
         if (!r || conn.socket.destroyed) return;
-        const body = r.answer.response(MAX_MESSAGE);
-        const framed = Buffer.alloc(2 + body.length);
-        framed.writeUInt16BE(body.length, 0);
-        framed.set(body, 2);
-        conn.socket.write(framed);
+        this.writeTcp(conn, r.answer.response(MAX_MESSAGE));
       })
       .catch((e: unknown) => this.opts.log(`internal error: ${e instanceof Error ? e.message : String(e)}`))
       .finally(() => {
@@ -232,6 +235,34 @@ export class ProxyServer {
         }
         this.release(address);
       });
+  }
+
+  /**
+   * A query over a limit (or while draining) on TCP: SERVFAIL at once
+   * (handler.ts busyAnswer), since silence on a stream leaves the client
+   * waiting for its timeout. It takes no slot and asks nothing upstream. A
+   * client that does not read its answers gets none written (the socket's
+   * buffer stays bounded): dropped.
+   */
+  private answerBusy(conn: Tcp, msg: Uint8Array, why: string): void {
+    const started = performance.now();
+    this.stats.queries++;
+    const req = readRequest(msg);
+    if (req.kind === 'drop' || conn.socket.destroyed || conn.socket.writableEnded || conn.socket.writableNeedDrain) {
+      this.stats.dropped++;
+      return;
+    }
+    const answer = req.kind === 'reject' ? rejectAnswer(req.reject) : busyAnswer(req.query, why);
+    this.stats.limited++;
+    this.stats.answered(answer.outcome, false, performance.now() - started);
+    this.writeTcp(conn, answer.response(MAX_MESSAGE));
+  }
+
+  private writeTcp(conn: Tcp, body: Uint8Array): void {
+    const framed = Buffer.alloc(2 + body.length);
+    framed.writeUInt16BE(body.length, 0);
+    framed.set(body, 2);
+    conn.socket.write(framed);
   }
 
   /** Stops taking queries, waits (at most `timeoutMs`) for those in flight, then closes every socket. */

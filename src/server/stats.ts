@@ -12,8 +12,10 @@ export interface StatsSnapshot {
   readonly queries: number;
   readonly outcomes: Readonly<Record<Outcome, number>>;
   readonly cacheHits: number;
-  /** Dropped: over the in-flight limits, draining, or not a query. */
+  /** Dropped: over the in-flight limits or draining (UDP), or not a query. */
   readonly dropped: number;
+  /** Answered SERVFAIL at once over TCP: over the in-flight limits, or draining (counted in the outcomes too). */
+  readonly limited: number;
   /** Sources the access list refused. */
   readonly denied: number;
   readonly p50Ms: number | undefined;
@@ -26,6 +28,7 @@ export class ServerStats {
   queries = 0;
   cacheHits = 0;
   dropped = 0;
+  limited = 0;
   denied = 0;
   private readonly outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   private readonly latencies = new Float64Array(LATENCY_WINDOW);
@@ -50,17 +53,18 @@ export class ServerStats {
       outcomes: { ...this.outcomes },
       cacheHits: this.cacheHits,
       dropped: this.dropped,
+      limited: this.limited,
       denied: this.denied,
       p50Ms: this.percentile(sorted, 50),
       p99Ms: this.percentile(sorted, 99),
     };
   }
 
-  /** One log line: `queries=N secure=N ... cache_hits=N p50_ms=X p99_ms=Y`. */
+  /** One log line: `queries=N secure=N ... cache_hits=N dropped=N limited=N denied=N p50_ms=X p99_ms=Y`. */
   line(): string {
     const s = this.snapshot();
     const ms = (v: number | undefined): string => (v === undefined ? '-' : v.toFixed(2));
     const counts = OUTCOMES.map((o) => `${o}=${s.outcomes[o]}`).join(' ');
-    return `queries=${s.queries} ${counts} cache_hits=${s.cacheHits} dropped=${s.dropped} denied=${s.denied} p50_ms=${ms(s.p50Ms)} p99_ms=${ms(s.p99Ms)}`;
+    return `queries=${s.queries} ${counts} cache_hits=${s.cacheHits} dropped=${s.dropped} limited=${s.limited} denied=${s.denied} p50_ms=${ms(s.p50Ms)} p99_ms=${ms(s.p99Ms)}`;
   }
 }

@@ -84,7 +84,24 @@ describe('diagnose', () => {
     const noOpt = reply({ edns: false });
     const d = diagnose(good({ buffers: [4096, 1232, 512].map((size) => ({ size, result: noOpt })) }));
     expect(d.ednsBuffer).toBeNull();
+    expect(d.edns).toBe(false);
     expect(d.problems.join(' ')).toMatch(/no EDNS/);
+  });
+
+  it.each(['tcp', 'tls', 'https'] as const)('over %s (no UDP buffer probes): EDNS judged by the DNSKEY answer, the buffer null', (protocol) => {
+    const d = diagnose(good({ protocol, buffers: [] }));
+    expect(d).toMatchObject({ edns: true, ednsBuffer: null, validates: true, cdHonoured: true, adTrustworthy: true });
+    expect(d.problems).toEqual([]);
+    const noOpt = diagnose(good({ protocol, buffers: [], dnskey: reply({ edns: false, answer: [RRType.DNSKEY, RRType.RRSIG], signedInAnswer: [RRType.DNSKEY] }) }));
+    expect(noOpt.edns).toBe(false);
+    expect(noOpt.problems.join(' ')).toMatch(/no EDNS/);
+  });
+
+  it('AD trustworthy over DoT or DoH: the advice names the encrypted transport, not resolv.conf (glibc speaks plain DNS only)', () => {
+    expect(diagnose(good()).advice.join(' ')).toMatch(/options trust-ad/);
+    const d = diagnose(good({ protocol: 'tls', buffers: [] }));
+    expect(d.advice.join(' ')).toMatch(/asks it over DNS over TLS/);
+    expect(d.advice.join(' ')).not.toMatch(/options trust-ad/);
   });
 
   it('large UDP answers lost: the largest working buffer is the one that came back', () => {

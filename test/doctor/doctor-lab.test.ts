@@ -5,8 +5,8 @@
  * - the lab's validating Unbound (127.x.0.53): validates, on loopback, AD
  *   trustworthy, dnssec-stub can validate through it;
  * - a non-validating Unbound (`module-config: "iterator"`, root hints of the
- *   lab): passes every DNSSEC record but never sets AD: usable for
- *   dnssec-stub, its AD means nothing;
+ *   lab; also over DoT and DoH with a test CA): passes every DNSSEC record
+ *   but never sets AD: usable for dnssec-stub, its AD means nothing;
  * - PowerDNS Recursor with `dnssec=off`: ignores DO and passes no DNSSEC
  *   records: dnssec-stub cannot validate through it (bogus, RRSIGs missing).
  *
@@ -42,6 +42,9 @@ beforeAll(async () => {
   iterator = await startUnbound({
     localZones: [],
     rootStatic: false,
+    // DNS over TLS and HTTPS too (a test CA made with openssl): the doctor's checks over every transport.
+    tls: true,
+    https: true,
     extraServerConfig: [`root-hints: "${lab.rootHints}"`, 'do-not-query-localhost: no', 'qname-minimisation: no'],
   });
   pdns = await startPdnsRecursor({ hintFile: lab.rootHints, dnssec: 'off' });
@@ -150,21 +153,52 @@ describe('the doctor command', () => {
     expect(r.stdout).toMatch(/advice: check the address/);
   });
 
-  it.each(['tls', 'https'] as const)('over %s: reachable, DNSSEC records seen, usable; AD and CD not probed (null)', async (protocol) => {
+  /** `doctor --json` over one transport to one server; exit 0 (usable) expected. */
+  async function diagnosisOver(protocol: 'tcp' | 'tls' | 'https', plain: ServerAddress, dot: ServerAddress, tlsName: string, dohUrl: string, caFile: string): Promise<Diagnosis> {
+    const transport = {
+      tcp: ['--server', `${plain.host}:${plain.port}`, '--tcp'],
+      tls: ['--server', `${dot.host}:${dot.port}`, `--tls=${tlsName}`, '--ca', caFile],
+      https: ['--https', dohUrl, '--ca', caFile],
+    }[protocol];
+    const out = await run([...common(), ...transport, '--json']);
+    expect(out.code, out.stderr).toBe(0);
+    return (JSON.parse(out.stdout) as { servers: Diagnosis[] }).servers[0]!;
+  }
+
+  it.each(['tcp', 'tls', 'https'] as const)('over %s: the same checks as over UDP (EDNS, DNSSEC records, AD, SERVFAIL on bogus, CD), usable', async (protocol) => {
     const r = lab!.resolver;
-    const transport = protocol === 'tls' ? ['--server', `${r.address}:${r.dotPort}`, `--tls=${r.tlsName}`] : ['--https', r.dohUrl];
-    const out = await run([...common(), ...transport, '--ca', lab!.caFile, '--json']);
-    expect(out.code).toBe(0);
-    const [d] = (JSON.parse(out.stdout) as { servers: Diagnosis[] }).servers;
+    const d = await diagnosisOver(protocol, { host: r.address, port: r.port }, { host: r.address, port: r.dotPort }, r.tlsName, r.dohUrl, lab!.caFile);
     expect(d).toMatchObject({
       protocol,
       reachable: true,
-      dnssecRecords: { rrsigs: true, dnskey: true, ds: true, denial: 'nsec' },
-      validates: null,
-      cdHonoured: null,
+      tcp: true,
+      edns: true,
+      // The UDP buffer sizes are a UDP matter: not probed over a stream.
       ednsBuffer: null,
+      dnssecRecords: { rrsigs: true, dnskey: true, ds: true, denial: 'nsec' },
+      validates: true,
+      cdHonoured: true,
+      loopback: true,
+      adTrustworthy: true,
       usableForValidation: true,
     });
+    expect(d.problems).toEqual([]);
+  });
+
+  it.each(['tcp', 'tls', 'https'] as const)('over %s: a resolver that does not validate (no AD) is found out as over UDP', async (protocol) => {
+    const ub = iterator!;
+    const d = await diagnosisOver(protocol, ub.server, ub.tlsServer!, ub.tlsServerName, ub.httpsUrl!, ub.caFile!);
+    expect(d).toMatchObject({
+      protocol,
+      reachable: true,
+      edns: true,
+      dnssecRecords: { rrsigs: true, dnskey: true, ds: true, denial: 'nsec' },
+      validates: false,
+      cdHonoured: null,
+      adTrustworthy: false,
+      usableForValidation: true,
+    });
+    expect(d.problems.join(' ')).toMatch(/does not validate: no AD bit/);
   });
 
   it('over TLS with a certificate that does not match: not usable, and why says so', async () => {

@@ -26,7 +26,7 @@ import { type Fixture, FixtureError, FixtureSource, checkFixture, exchangeMessag
 import { UpstreamError, type ValidatedRecord, type ValidationResult } from '../../src/validator/result.js';
 import { ValidationInputError, createValidator } from '../../src/validator/validator.js';
 import { mutateRecords, mutateWire } from './mutators.js';
-import { Rng } from './rng.js';
+import { Prng } from '../support/prng.js';
 
 export const VALIDATION_LIMIT_MS = 5000;
 export const MAX_HEAP_MB = 1024;
@@ -168,7 +168,7 @@ export async function validateBytes(fixture: Fixture, names: readonly { name: Na
   }
 }
 
-function mutateText(rng: Rng, text: string): string {
+function mutateText(rng: Prng, text: string): string {
   const chars = [...text];
   const n = 1 + rng.int(3);
   for (let k = 0; k < n; k++) {
@@ -212,7 +212,7 @@ export interface FuzzOptions {
 }
 
 export async function fuzz(opts: FuzzOptions): Promise<FuzzStats> {
-  const rng = new Rng(opts.seed);
+  const rng = new Prng(opts.seed);
   const corpus = loadCorpus(opts.root);
   const xml = readFileSync(join(opts.root, 'trust-anchors', 'root-anchors.xml'), 'utf8');
   const allRecords: RR[] = corpus.flatMap((e) => e.raw.flatMap((b) => {

@@ -16,7 +16,7 @@
 import { type Message, type RR, concat, encodeMessage } from '../../src/wire/message.js';
 import { RRType } from '../../src/wire/rrtype.js';
 import { readName, nameToWire, type Name } from '../../src/wire/name.js';
-import type { Rng as Prng } from './rng.js';
+import type { Prng } from '../support/prng.js';
 
 export interface RrOffsets {
   readonly start: number;

@@ -1,9 +1,10 @@
 /**
  * The proxy's operation against the DNSSEC lab's Unbound as upstream:
- * access control before any work, the in-flight bounds, RFC 7766 pipelining
- * with out-of-order answers, the drain on SIGTERM (answers in flight still
+ * access control before any work, RFC 7766 pipelining with out-of-order
+ * answers, the drain on SIGTERM (answers in flight still
  * go out, exit status 0), SIGHUP re-reading the trust anchors, the log line
  * per bogus answer, the statistics line, and sd_notify (received by socat).
+ * The in-flight bounds: server-limits.test.ts.
  *
  * Where a test needs an answer to be slow, the real network source is
  * wrapped so that chosen questions wait for the test to release them.
@@ -16,6 +17,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HeldSource, UdpClient, startProxy, until } from './proxy-support.js';
 import { parseServe, runServe } from '../../src/cli/serve.js';
 import { DEFAULT_ROOT_ANCHORS_PATH, loadTrustAnchorFile } from '../../src/dnssec/anchors.js';
 import { type NetworkSource, createNetworkSource } from '../../src/resolver/network-source.js';
@@ -23,9 +25,9 @@ import { AccessList } from '../../src/server/acl.js';
 import { AnswerMemo } from '../../src/server/answer-memo.js';
 import { ProxyServer } from '../../src/server/server.js';
 import type { ResponseSource } from '../../src/validator/context.js';
-import { createValidator, type Validator } from '../../src/validator/validator.js';
-import { encodeQuery, parseMessage, type Message } from '../../src/wire/message.js';
-import { type Name, nameFromText, nameKey } from '../../src/wire/name.js';
+import { createValidator } from '../../src/validator/validator.js';
+import { encodeQuery, parseMessage } from '../../src/wire/message.js';
+import { nameFromText } from '../../src/wire/name.js';
 import { RRType } from '../../src/wire/rrtype.js';
 import { type StartedLab, labUnavailableReason, startLab, stopLab } from '../lab/lab.js';
 import { dig } from './serve-helper.js';
@@ -48,68 +50,15 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-/** The network source, with the questions named in `held` waiting until release(). */
-class HeldSource implements ResponseSource {
-  private readonly waiting: (() => void)[] = [];
-  asked = 0;
-  constructor(
-    private readonly inner: ResponseSource,
-    private readonly held: Set<string>,
-  ) {}
-  async query(name: Name, type: number): Promise<Message> {
-    this.asked++;
-    if (this.held.has(nameKey(name))) await new Promise<void>((r) => this.waiting.push(r));
-    return this.inner.query(name, type);
-  }
-  /** Lets every held question go, and holds nothing from now on. */
-  release(): void {
-    this.held.clear();
-    for (const w of this.waiting.splice(0)) w();
-  }
-  get holding(): number {
-    return this.waiting.length;
-  }
-}
-
-async function proxy(source: ResponseSource, opts: Partial<ConstructorParameters<typeof ProxyServer>[0]> = {}, memoEntries?: number) {
-  const memo = new AnswerMemo(source, memoEntries);
-  const anchors = loadTrustAnchorFile(lab.anchors.ds, Math.floor(Date.now() / 1000));
-  const validator: Validator = createValidator({ source: memo, trustAnchors: anchors });
-  const logs: string[] = [];
-  const server = new ProxyServer({ listen: [{ host: '127.0.0.1', port: 0 }], acl: new AccessList(), validator: () => validator, memo, log: (l) => logs.push(l), ...opts });
-  const [bound] = await server.start();
-  return { server, port: bound!.port, logs };
-}
-
-function udpAsk(port: number, queries: Uint8Array[], waitMs: number): Promise<Message[]> {
-  return new Promise((resolve) => {
-    const s = createSocket('udp4');
-    const got: Message[] = [];
-    s.on('message', (m) => got.push(parseMessage(m)));
-    s.bind(0, '127.0.0.1', () => {
-      for (const q of queries) s.send(q, port, '127.0.0.1');
-      setTimeout(() => {
-        s.close();
-        resolve(got);
-      }, waitMs);
-    });
-  });
-}
-
-const until = async (cond: () => boolean, ms = 10_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const proxy = (source: ResponseSource, opts: Parameters<typeof startProxy>[2] = {}, memoEntries?: number) => startProxy(lab.anchors.ds, source, opts, memoEntries);
 
 describe('access control comes first (Unbound worker.c order)', () => {
   it('a refused source gets nothing, over UDP and TCP, and costs no upstream query', async () => {
     const source = new HeldSource(network, new Set());
     const { server, port } = await proxy(source, { acl: { allows: () => false } });
-    const answers = await udpAsk(port, [encodeQuery(nameFromText('www.lab.'), RRType.A, { id: 1 })], 300);
-    expect(answers).toEqual([]);
+    const client = await UdpClient.open();
+    client.send(port, encodeQuery(nameFromText('www.lab.'), RRType.A, { id: 1 }));
+    await until(() => server.stats.denied === 1);
     const closed = await new Promise<boolean>((resolve) => {
       const c = connect(port, '127.0.0.1');
       c.on('data', () => resolve(false));
@@ -120,34 +69,9 @@ describe('access control comes first (Unbound worker.c order)', () => {
     expect(source.asked).toBe(0);
     expect(server.stats.snapshot()).toMatchObject({ queries: 0, denied: 2 });
     await server.drain(1000);
-  });
-});
-
-describe('bounds on queries in flight (per client and in total)', () => {
-  it('over the per-client bound, further UDP queries are dropped until answers go out', async () => {
-    const source = new HeldSource(network, new Set(['www.alg8.lab.']));
-    const { server, port } = await proxy(source, { maxInFlightPerClient: 2 });
-    const qs = [1, 2, 3, 4, 5].map((id) => encodeQuery(nameFromText('www.alg8.lab.'), RRType.A, { id, cd: false }));
-    const pending = udpAsk(port, qs, 1500);
-    await until(() => server.stats.dropped === 3);
-    source.release();
-    const answers = await pending;
-    expect(answers.map((m) => m.id).sort()).toEqual([1, 2]);
-    expect(answers.every((m) => m.flags.ad)).toBe(true);
-    // Slots are free again.
-    const again = await udpAsk(port, [encodeQuery(nameFromText('www.alg8.lab.'), RRType.A, { id: 9 })], 500);
-    expect(again.map((m) => m.id)).toEqual([9]);
-    await server.drain(1000);
-  });
-
-  it('the total bound applies across clients', async () => {
-    const source = new HeldSource(network, new Set(['www.alg10.lab.']));
-    const { server, port } = await proxy(source, { maxInFlight: 1 });
-    const pending = udpAsk(port, [1, 2].map((id) => encodeQuery(nameFromText('www.alg10.lab.'), RRType.A, { id })), 800);
-    await until(() => server.stats.dropped === 1);
-    source.release();
-    expect((await pending).map((m) => m.id)).toEqual([1]);
-    await server.drain(1000);
+    // Nothing came back to the refused UDP client (the server is closed and every datagram read).
+    expect(await client.flush()).toEqual([]);
+    client.close();
   });
 });
 
@@ -224,14 +148,19 @@ describe('drain (SIGTERM)', () => {
   it('an answer in flight still goes out; new queries are not taken; drain then closes', async () => {
     const source = new HeldSource(network, new Set(['www.alg14.lab.']));
     const { server, port } = await proxy(source);
-    const pending = udpAsk(port, [encodeQuery(nameFromText('www.alg14.lab.'), RRType.A, { id: 77 })], 1500);
-    await until(() => source.holding === 1);
-    const drained = server.drain(5000);
-    const late = udpAsk(port, [encodeQuery(nameFromText('www.lab.'), RRType.A, { id: 78 })], 200);
-    setTimeout(() => source.release(), 300);
+    const [early, late] = [await UdpClient.open(), await UdpClient.open()];
+    early.send(port, encodeQuery(nameFromText('www.alg14.lab.'), RRType.A, { id: 77 }));
+    await until(() => source.holding >= 1);
+    const drained = server.drain(30_000);
+    late.send(port, encodeQuery(nameFromText('www.lab.'), RRType.A, { id: 78 }));
+    // The late query is refused by the drain before the held one is let go.
+    await until(() => server.stats.dropped === 1);
+    source.release();
     await drained;
-    expect((await pending).map((m) => m.id)).toEqual([77]);
-    expect(await late).toEqual([]);
+    expect((await early.flush()).map((m) => m.id)).toEqual([77]);
+    expect(await late.flush()).toEqual([]);
+    early.close();
+    late.close();
   });
 });
 

@@ -16,6 +16,7 @@ import { type Server, type Socket, connect, createServer } from 'node:net';
 import type { ServerAddress } from '../../src/resolver/transport.js';
 import { encodeMessage, parseMessage } from '../../src/wire/message.js';
 import { RRType } from '../../src/wire/rrtype.js';
+import { Prng } from './prng.js';
 
 export interface FaultProxyOptions {
   upstream: ServerAddress;
@@ -60,23 +61,12 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** mulberry32: a small seeded generator (not for cryptography). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Upstream sockets per client address; bounded so a long run cannot grow without end. */
 const MAX_CLIENTS = 512;
 
 export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
-  const random = seeded(opts.seed ?? 1);
+  const rng = new Prng(opts.seed ?? 1);
+  const random = (): number => rng.next();
   const host = opts.host ?? '127.0.0.1';
   const counts = { udpIn: 0, udpDroppedIn: 0, udpOut: 0, udpDroppedOut: 0, tcpConnections: 0 };
   const front = createSocket('udp4');

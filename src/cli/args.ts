@@ -3,13 +3,21 @@
  * mistake becomes a UsageError with a one-line message; nothing here touches
  * the network or the file system.
  */
-import { isIP } from 'node:net';
+import type * as NodeNet from 'node:net';
 import { parseArgs } from 'node:util';
 import type { Protocol, ServerAddress } from '../resolver/transport.js';
 import { UsageError } from './io.js';
 import { parseQuestion } from './question.js';
 
 export { UsageError } from './io.js';
+
+/**
+ * node:net's isIP, loaded when a --server is parsed: node:net (with node:stream under it) costs about 8 ms to load,
+ * which `validate --fixture` and `--help` do not need (start-up: `npm run bench:cli`).
+ */
+function isIP(text: string): number {
+  return (process.getBuiltinModule('node:net') as typeof NodeNet).isIP(text);
+}
 
 /**
  * The network, anchor, time and fixture options that every command which

@@ -10,7 +10,6 @@
  *   (serve: 0 after a drain, 69 cannot listen; see serve.ts)
  */
 import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import type { Command } from './args.js';
 import { packageVersion } from './package-info.js';
 import { type CliIo, EXIT, IoError, UsageError, errorLine } from './io.js';
@@ -80,7 +79,7 @@ function isEntryPoint(): boolean {
   const script = process.argv[1];
   if (!script) return false;
   try {
-    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+    return realpathSync(script) === import.meta.filename;
   } catch {
     return false;
   }

@@ -135,10 +135,12 @@ describe.each(BINS)('the compiled bin %s (%s): output that cannot be written is 
     expect(r.stderr).toBe('dnssec-stub: cannot write to standard output: EPIPE\n');
   });
 
-  it('--help to /dev/full: exit 74 as well', async () => {
+  it('--help and --version to /dev/full: exit 74 as well', async () => {
     const full = openSync('/dev/full', 'w');
     try {
       expect((await runWithStdout(['--help'], full)).code).toBe(74);
+      // The package bin answers --version itself (src/cli/bin.ts), without the CLI bundle: the same status and line.
+      expect(await runWithStdout(['--version'], full)).toEqual({ code: 74, stderr: 'dnssec-stub: cannot write to standard output: ENOSPC\n' });
     } finally {
       closeSync(full);
     }

@@ -8,8 +8,13 @@
  *   version    = `dnssec-stub --version`
  *   validate   = `dnssec-stub validate --fixture fixtures/lab/mail-tlsa.json` (a full DANE TLSA validation, replayed:
  *                no network, so only start-up, module loading and the validation itself are measured)
- * and, where the running Node has V8's compile cache (`module.enableCompileCache`, Node >= 22.1), the two commands
+ * where `dnssec-stub` is the package's bin, dist/cli/dnssec-stub.cjs (scripts/build-cli.mjs: a CommonJS bundle run
+ * through V8's code cache, src/cli/code-cache.ts). For information, what each part of that buys:
+ *   validate, no code cache  = the same bin with DNSSEC_STUB_CODE_CACHE=0 (the bundle compiled at every start)
+ *   validate, ES modules     = dist/src/cli/main.js, the unbundled ES modules tsc writes (what the bin was before)
+ * and, where the running Node has V8's compile cache (`module.enableCompileCache`, Node >= 22.1), the ES modules
  * again with NODE_COMPILE_CACHE set to a fresh directory (filled by a first, unmeasured run).
+ * stdout goes to /dev/null (as `dnssec-stub validate ... >/dev/null; echo $?` in a script).
  * Wall-clock time per process (spawn to exit). Printed: the median of each, and the median over rounds of
  * command / node in the same round (goal: validate <= 1.3, version <= 1.1). Runs are interleaved, so a busy
  * machine slows every column alike; the ratios are what to compare between machines.
@@ -28,7 +33,8 @@ function packageRoot(): string {
 }
 
 const ROOT = packageRoot();
-const BIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const BIN = join(ROOT, 'dist', 'cli', 'dnssec-stub.cjs');
+const ESM_MAIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const FIXTURE = 'fixtures/lab/mail-tlsa.json';
 const DEFAULT_ROUNDS = 40;
 const MAX_ROUNDS = 1000;
@@ -88,13 +94,14 @@ function main(): void {
     { name: 'node empty.mjs', args: [empty], status: 0 },
     { name: 'version', args: [BIN, '--version'], status: 0 },
     { name: 'validate --fixture', args: [BIN, 'validate', '--fixture', FIXTURE], status: 0 },
+    { name: 'validate, no code cache', args: [BIN, 'validate', '--fixture', FIXTURE], env: { DNSSEC_STUB_CODE_CACHE: '0' }, status: 0 },
+    { name: 'validate, ES modules', args: [ESM_MAIN, 'validate', '--fixture', FIXTURE], status: 0 },
   ];
   let cacheDir: string | undefined;
   if (hasCompileCache()) {
     cacheDir = join(scratch, 'compile-cache');
     const env = { NODE_COMPILE_CACHE: cacheDir };
-    variants.push({ name: 'version +compile cache', args: [BIN, '--version'], env, status: 0 });
-    variants.push({ name: 'validate +compile cache', args: [BIN, 'validate', '--fixture', FIXTURE], env, status: 0 });
+    variants.push({ name: 'validate, ES modules +NODE_COMPILE_CACHE', args: [ESM_MAIN, 'validate', '--fixture', FIXTURE], env, status: 0 });
   }
   try {
     for (const v of variants) timeOne(v); // warm the file cache (and fill the compile cache); not measured

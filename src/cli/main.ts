@@ -10,10 +10,10 @@
  *   (serve: 0 after a drain, 69 cannot listen; see serve.ts)
  */
 import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import type { Command } from './args.js';
 import { packageVersion } from './package-info.js';
 import { type CliIo, EXIT, IoError, UsageError, errorLine } from './io.js';
+import { processIo } from './stdio.js';
 import { UpstreamError } from '../types.js';
 
 export { type CliIo, EXIT, errorLine, useColor } from './io.js';
@@ -79,7 +79,7 @@ function isEntryPoint(): boolean {
   const script = process.argv[1];
   if (!script) return false;
   try {
-    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+    return realpathSync(script) === import.meta.filename;
   } catch {
     return false;
   }
@@ -88,22 +88,23 @@ function isEntryPoint(): boolean {
 /** Grace period for the process to end by itself once main has returned (a safety net, not a timer on work). */
 const EXIT_GRACE_MS = 2_000;
 
-if (isEntryPoint()) {
+/**
+ * Runs the command line of this process (process.argv) and sets its exit status: what the bin does. Used by this
+ * module run directly (dist/src/cli/main.js) and by the bundled bin (dist/cli/main.cjs, scripts/build-cli.mjs).
+ */
+export function runProcess(): void {
   const fatal = (e: unknown): void => {
     process.stderr.write(`dnssec-stub: internal error: ${errorLine(e)}\n`);
     process.exit(EXIT.INTERNAL);
   };
   process.on('unhandledRejection', fatal);
   process.on('uncaughtException', fatal);
-  // A full disk (ENOSPC), a closed pipe (EPIPE, `| head`): an I/O error, exit 74, one line, no trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    process.stderr.write(`dnssec-stub: cannot write to standard output: ${e.code ?? errorLine(e)}\n`);
-    process.exit(EXIT.IO);
-  });
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, isTTY: process.stdout.isTTY === true, env: process.env };
+  const io = processIo();
   void main(process.argv.slice(2), io).then((code) => {
     process.exitCode = code;
     // Everything is closed by now; if some handle still holds the loop, do not hang.
     setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
   }, fatal);
 }
+
+if (isEntryPoint()) runProcess();

@@ -8,9 +8,17 @@
  * `--tls` with an optional value, parseArgs' own messages cut to one line).
  * Pure: nothing here touches the network or the file system.
  */
-import { isIP } from 'node:net';
+import type * as NodeNet from 'node:net';
 import type { Protocol, ServerAddress } from '../resolver/transport.js';
 import { UsageError } from './io.js';
+
+/**
+ * node:net's isIP, loaded when a --server is parsed: node:net (with node:stream under it) costs about 8 ms to load,
+ * which `validate --fixture` and `--help` do not need (start-up: `npm run bench:cli`).
+ */
+function isIP(text: string): number {
+  return (process.getBuiltinModule('node:net') as typeof NodeNet).isIP(text);
+}
 
 /** The upstream and anchor options, checked (src/cli/session.ts, serve.ts and doctor.ts use them). */
 export interface UpstreamArgs {

@@ -4,13 +4,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 const MAX_DEPTH = 32;
 
 /** The nearest directory above this module holding dnssec-stub's package.json. */
 export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
+  let dir = import.meta.dirname;
   for (let i = 0; i < MAX_DEPTH; i++) {
     const file = join(dir, 'package.json');
     if (existsSync(file) && readName(file) === 'dnssec-stub') return dir;
@@ -19,7 +18,7 @@ export function packageRoot(): string {
     dir = up;
   }
   // Unusual layout: assume src/cli or dist/src/cli under the root.
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  return join(import.meta.dirname, '..', '..');
 }
 
 function readName(file: string): string | undefined {

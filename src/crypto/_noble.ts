@@ -50,7 +50,9 @@ function findRequire(): Require | undefined {
   try {
     const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
     const mod = proc?.getBuiltinModule?.('node:module') as { createRequire?: (from: string) => Require } | undefined;
-    return typeof mod?.createRequire === 'function' ? mod.createRequire(import.meta.url) : undefined;
+    // import.meta.filename (Node >= 20.11): a path, which the CLI bundle (dist/cli/main.cjs) also has, without the
+    // cost of building a URL at start-up; import.meta.url where there is no filename.
+    return typeof mod?.createRequire === 'function' ? mod.createRequire(import.meta.filename ?? import.meta.url) : undefined;
   } catch {
     return undefined;
   }

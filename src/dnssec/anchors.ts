@@ -20,7 +20,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RR } from '../wire/message.js';
 import { PresentationError, parseZoneTextWithLines } from '../wire/presentation.js';
 import { type TrustAnchor, AnchorFileError, groupAnchors } from './anchor-types.js';
@@ -93,7 +92,7 @@ export function loadTrustAnchorWindows(path: string): TrustAnchor[] {
 
 /** The package root: the nearest directory above this module that holds package.json. */
 function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
+  let dir = import.meta.dirname;
   for (let i = 0; i < 32; i++) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     const up = dirname(dir);
@@ -101,7 +100,7 @@ function packageRoot(): string {
     dir = up;
   }
   // Not found (unusual layout): assume src/dnssec or dist/src/dnssec under the root.
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  return join(import.meta.dirname, '..', '..');
 }
 
 /** Absolute path of the shipped IANA root anchors (works from src/ and from dist/src/). */

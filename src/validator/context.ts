@@ -8,12 +8,13 @@ import type { CryptoOptions } from '../crypto/index.js';
 import { WorkBudget } from '../dnssec/budget.js';
 import { MAX_QUERIES_PER_QUESTION } from '../dnssec/limits.js';
 import { type QueryOptions, type ResponseSource, UpstreamError } from '../types.js';
+import { monotonicMs } from './deadline.js';
 import type { ChainStep } from './result.js';
 
 /** Defined in src/types.ts (below every layer); re-exported here for existing imports. */
 export type { QueryOptions, ResponseSource } from '../types.js';
 
-/** The question's abort signal and deadline (a performance.now() value). */
+/** The question's abort signal and deadline (a monotonicMs() value, deadline.ts). */
 export interface QuestionLimits {
   readonly signal?: AbortSignal;
   readonly deadline?: number;
@@ -72,7 +73,7 @@ export class QuestionContext {
     if (!signal && deadline === undefined) return undefined;
     return {
       ...(signal ? { signal } : {}),
-      ...(deadline !== undefined ? { deadlineMs: Math.max(0, deadline - performance.now()) } : {}),
+      ...(deadline !== undefined ? { deadlineMs: Math.max(0, deadline - monotonicMs()) } : {}),
     };
   }
 

@@ -14,6 +14,16 @@ import { UpstreamError } from './result.js';
  */
 export const DEFAULT_DEADLINE_MS = 10_000;
 
+const hrtime = (globalThis as { process?: { hrtime?: { bigint?: () => bigint } } }).process?.hrtime;
+
+/**
+ * A monotonic clock in milliseconds, for deadlines. On Node, process.hrtime: the global `performance` of Node 20
+ * loads node:perf_hooks on first use (about 3 ms of a command's start-up, `npm run bench:cli`). Elsewhere
+ * performance.now(). Only differences between two readings mean anything.
+ */
+export const monotonicMs: () => number =
+  typeof hrtime?.bigint === 'function' ? () => Number(hrtime.bigint!()) / 1e6 : () => performance.now();
+
 export interface SharedWork<T> {
   readonly promise: Promise<T>;
   readonly controller: AbortController;

@@ -14,7 +14,7 @@ import { type TrustAnchor, AnchorFileError, anchorsAt, loadTrustAnchorWindows, D
 import type { RRset } from '../dnssec/rrsig.js';
 import type { ResponseSource } from '../types.js';
 import { QuestionContext, QueryBudgetError, type QuestionLimits } from './context.js';
-import { DEFAULT_DEADLINE_MS, type SharedWork, shareWork, waitFor } from './deadline.js';
+import { DEFAULT_DEADLINE_MS, type SharedWork, monotonicMs, shareWork, waitFor } from './deadline.js';
 import { MAX_OTHER_PATHS, anotherPathCouldFix } from './other-paths.js';
 import { KeyChain } from './key-chain.js';
 import { AnswerValidator, type AnswerOutcome } from './answer.js';
@@ -212,7 +212,7 @@ export class Validator {
     // Identical questions in flight are validated once.
     let pending = this.inFlight.get(key);
     if (!pending) {
-      const deadline = performance.now() + deadlineMs;
+      const deadline = monotonicMs() + deadlineMs;
       const work = shareWork((signal) => this.compute(qname, qtype, now, { signal, deadline }));
       const forget = (): void => {
         if (this.inFlight.get(key) === work) this.inFlight.delete(key);

@@ -1,13 +1,16 @@
 /**
  * The compiled `dnssec-stub` bin as a user runs it: the package is built
- * with tsc (tsconfig.build.json) into a temporary package directory, and
- * dist/src/cli/main.js is executed directly (its #!/usr/bin/env node line).
+ * with tsc (tsconfig.build.json) and scripts/build-cli.mjs into a temporary
+ * package directory, and each way of running it is executed directly (its
+ * #!/usr/bin/env node line): the package's bin, dist/cli/dnssec-stub.cjs
+ * (the CommonJS bundle through V8's code cache), and dist/src/cli/main.js
+ * (tsc's ES modules).
  * Checks the exit statuses, that errors are one line without a stack trace,
  * that the package root (shipped anchors, default demo directory) is found
  * from dist/, and that the process ends by itself.
  */
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, openSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, openSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +23,13 @@ const RUN_TIMEOUT_MS = 20_000;
 /** tsc alone; on a busy 2-core machine (other test files build too: test/package) it can take well over 20 s. */
 
 let pkg: string;
-let bin: string;
 let ub: UnboundFixture;
+
+/** The two executables, relative to the package: the bin of package.json first. */
+const BINS = [
+  ['dist/cli/dnssec-stub.cjs', 'the package bin (CommonJS bundle, code cache)'],
+  ['dist/src/cli/main.js', "tsc's ES modules"],
+] as const;
 
 /** tsc on the shared 2-core machine can take most of a minute. */
 const BUILD_TIMEOUT_MS = 110_000;
@@ -42,9 +50,11 @@ beforeAll(async () => {
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'), 'dir');
   // tsc reports type errors of files in progress elsewhere but still emits; what matters is the bin.
   const built = await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')], undefined, BUILD_TIMEOUT_MS);
-  bin = join(pkg, 'dist', 'src', 'cli', 'main.js');
-  if (!existsSync(bin)) throw new Error(`tsc did not produce ${bin}: ${built.stdout}${built.stderr}`);
-  chmodSync(bin, 0o755);
+  const esm = join(pkg, 'dist', 'src', 'cli', 'main.js');
+  if (!existsSync(esm)) throw new Error(`tsc did not produce ${esm}: ${built.stdout}${built.stderr}`);
+  chmodSync(esm, 0o755);
+  const bundled = await run(process.execPath, [join(ROOT, 'scripts', 'build-cli.mjs'), join(pkg, 'dist')], undefined, BUILD_TIMEOUT_MS);
+  if (bundled.code !== 0) throw new Error(`scripts/build-cli.mjs failed: ${bundled.stderr}`);
   ub = await startUnbound({ localData: ['www.test. 300 IN A 192.0.2.1'] });
   mkdirSync(join(pkg, 'work'));
 }, 120_000);
@@ -54,23 +64,25 @@ afterAll(async () => {
   if (pkg) rmSync(pkg, { recursive: true, force: true });
 });
 
-describe('the compiled bin', () => {
+describe.each(BINS)('the compiled bin %s (%s)', (file) => {
+  const bin = (): string => join(pkg, file);
+
   it('starts with #!/usr/bin/env node and prints the version', async () => {
-    expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
-    const r = await run(bin, ['--version']);
+    expect(readFileSync(bin(), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    const r = await run(bin(), ['--version']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^dnssec-stub \d+\.\d+\.\d+/);
   });
 
   it('a usage error: exit 64, one line on stderr, no stack trace', async () => {
-    const r = await run(bin, ['validate', 'x.test', 'NOTATYPE']);
+    const r = await run(bin(), ['validate', 'x.test', 'NOTATYPE']);
     expect(r.code).toBe(64);
     expect(r.stderr).toMatch(/^dnssec-stub: unknown RR type "NOTATYPE"[^\n]*\n$/);
     expect(r.stdout).toBe('');
   });
 
   it('validates against a real resolver with the shipped anchor (found from dist/) and exits by itself', async () => {
-    const r = await run(bin, ['validate', 'www.test', '--server', `${ub.server.host}:${ub.server.port}`, '--tcp', '--json'], join(pkg, 'work'));
+    const r = await run(bin(), ['validate', 'www.test', '--server', `${ub.server.host}:${ub.server.port}`, '--tcp', '--json'], join(pkg, 'work'));
     expect(r.stderr).toBe('');
     // Unsigned local data under the real root anchor: bogus.
     expect(r.code).toBe(2);
@@ -80,19 +92,20 @@ describe('the compiled bin', () => {
   });
 
   it('demo without DIR looks in fixtures/lab of the package', async () => {
-    const r = await run(bin, ['demo'], join(pkg, 'work'));
+    const r = await run(bin(), ['demo'], join(pkg, 'work'));
     expect(r.code).toBe(64);
     expect(r.stderr).toContain(join(pkg, 'fixtures', 'lab'));
   });
 });
 
-describe('the compiled bin: output that cannot be written is an I/O error (exit 74), never 70', () => {
+describe.each(BINS)('the compiled bin %s (%s): output that cannot be written is an I/O error (exit 74), never 70', (file) => {
+  const bin = (): string => join(pkg, file);
   const fixture = (): string => join(ROOT, 'fixtures', 'lab', 'mail-tlsa.json');
 
   /** Runs the bin with stdout sent to `stdout`; resolves to its exit status and stderr. */
   function runWithStdout(args: string[], stdout: 'closed-pipe' | number): Promise<{ code: number | null; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn(bin, args, { stdio: ['ignore', stdout === 'closed-pipe' ? 'pipe' : stdout, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      const child = spawn(bin(), args, { stdio: ['ignore', stdout === 'closed-pipe' ? 'pipe' : stdout, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
       // The reading end is closed before the bin has started: its first write gets EPIPE.
       if (stdout === 'closed-pipe') child.stdout!.destroy();
       let stderr = '';
@@ -122,12 +135,67 @@ describe('the compiled bin: output that cannot be written is an I/O error (exit 
     expect(r.stderr).toBe('dnssec-stub: cannot write to standard output: EPIPE\n');
   });
 
-  it('--help to /dev/full: exit 74 as well', async () => {
+  it('--help and --version to /dev/full: exit 74 as well', async () => {
     const full = openSync('/dev/full', 'w');
     try {
       expect((await runWithStdout(['--help'], full)).code).toBe(74);
+      // The package bin answers --version itself (src/cli/bin.ts), without the CLI bundle: the same status and line.
+      expect(await runWithStdout(['--version'], full)).toEqual({ code: 74, stderr: 'dnssec-stub: cannot write to standard output: ENOSPC\n' });
     } finally {
       closeSync(full);
     }
+  });
+});
+
+describe('the package bin (dist/cli/dnssec-stub.cjs)', () => {
+  const bin = (): string => join(pkg, 'dist', 'cli', 'dnssec-stub.cjs');
+  const caches = (): string[] => readdirSync(join(pkg, 'dist', 'cli')).filter((f) => f.endsWith('.cache'));
+
+  it('is the "bin" of package.json', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(manifest.bin).toEqual({ 'dnssec-stub': './dist/cli/dnssec-stub.cjs' });
+  });
+
+  it('--version and -V print what main.ts prints', async () => {
+    const esm = await run(join(pkg, 'dist', 'src', 'cli', 'main.js'), ['--version']);
+    for (const flag of ['--version', '-V']) {
+      const r = await run(bin(), [flag]);
+      expect(r).toEqual({ code: 0, stdout: esm.stdout, stderr: '' });
+    }
+  });
+
+  it('runs the CLI from its code cache: the build filled it, and a run that uses it does not write it again', async () => {
+    const before = caches();
+    expect(before).toHaveLength(1);
+    const file = join(pkg, 'dist', 'cli', before[0]!);
+    const mtime = statSync(file).mtimeMs;
+    const r = await run(bin(), ['validate', '--fixture', join(ROOT, 'fixtures', 'lab', 'mail-tlsa.json')]);
+    expect(r.code).toBe(0);
+    expect(caches()).toEqual(before);
+    expect(statSync(file).mtimeMs).toBe(mtime);
+  });
+
+  it('without its cache (deleted), the bin still gives the same answer and writes the cache again; DNSSEC_STUB_CODE_CACHE=0 neither reads nor writes it', async () => {
+    const args = ['validate', '--fixture', join(ROOT, 'fixtures', 'lab', 'mail-tlsa.json'), '--json'];
+    const cached = await run(bin(), args);
+    for (const f of caches()) rmSync(join(pkg, 'dist', 'cli', f));
+    const off = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(bin(), args, { encoding: 'utf8', env: { ...process.env, DNSSEC_STUB_CODE_CACHE: '0' } }, (err, stdout) => resolve({ code: err ? Number(err.code) : 0, stdout }));
+    });
+    expect(off).toEqual({ code: 0, stdout: cached.stdout });
+    expect(caches()).toEqual([]);
+    const fresh = await run(bin(), args);
+    expect(fresh).toEqual(cached);
+    expect(caches()).toHaveLength(1);
+  });
+
+  it('a missing CLI bundle (a broken installation) is an internal error on one line, exit 70', async () => {
+    const broken = join(pkg, 'broken');
+    mkdirSync(broken);
+    copyFileSync(bin(), join(broken, 'dnssec-stub.cjs'));
+    chmodSync(join(broken, 'dnssec-stub.cjs'), 0o755);
+    const r = await run(join(broken, 'dnssec-stub.cjs'), ['validate', 'x.test']);
+    expect(r.code).toBe(70);
+    expect(r.stderr).toMatch(/^dnssec-stub: internal error: [^\n]*main\.cjs[^\n]*\n$/);
   });
 });

@@ -5,7 +5,7 @@
  * `import`, `require`, TypeScript (ESM and CommonJS, moduleResolution node16 and nodenext), `npx dnssec-stub`.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,12 +74,16 @@ afterAll(() => {
 
 describe('npm pack', () => {
   it('builds on prepack; the tarball holds the built library, its declarations (ESM and CJS), the bin, the anchors and the demo fixtures', () => {
-    for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/index.d.cts', 'dist/src/cli/main.js', 'trust-anchors/root-anchors.xml', 'README.md', 'package.json']) {
+    for (const f of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/index.d.cts', 'dist/src/cli/main.js', 'dist/cli/dnssec-stub.cjs', 'dist/cli/main.cjs', 'trust-anchors/root-anchors.xml', 'README.md', 'package.json']) {
       expect(tarFiles).toContain(`package/${f}`);
     }
     const fixtures = readdirSync(join(ROOT, 'fixtures', 'lab')).filter((f) => f.endsWith('.json'));
     expect(fixtures.length).toBeGreaterThan(0);
     for (const f of fixtures) expect(tarFiles).toContain(`package/fixtures/lab/${f}`);
+  });
+
+  it('ships no V8 code cache (opaque bytecode; the installed bin writes its own, for its Node, on first use)', () => {
+    expect(tarFiles.filter((f) => f.endsWith('.cache'))).toEqual([]);
   });
 
   it('ships no benchmarks, tests, sources or source maps', () => {
@@ -159,9 +163,10 @@ export type Misspelt = typeof import('dnssec-stub').createValidatr;\n`;
   it('each runtime dependency is imported by the shipped code, and the shipped code imports no other package', () => {
     const deps = Object.keys((JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {});
     const used = new Set<string>();
-    for (const f of filesUnder(join(installed, 'dist')).filter((p) => p.endsWith('.js'))) {
-      // Static imports and import() calls (crypto/_noble.js names each noble module in a literal import()).
-      for (const m of readFileSync(f, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)['"]([^'"./][^'"]*)['"]/g)) {
+    for (const f of filesUnder(join(installed, 'dist')).filter((p) => p.endsWith('.js') || p.endsWith('.cjs'))) {
+      // Static imports, import() and require() calls (crypto/_noble.js names each noble module in a literal import();
+      // the bundles in dist/cli require node: modules and leave @noble outside).
+      for (const m of readFileSync(f, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)['"]([^'"./][^'"]*)['"]/g)) {
         const spec = m[1]!;
         if (spec.startsWith('node:')) continue;
         used.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
@@ -171,13 +176,13 @@ export type Misspelt = typeof import('dnssec-stub').createValidatr;\n`;
     expect([...used].sort()).toEqual([...deps].sort());
   });
 
-  it('the installed bin loads neither @noble nor a transport to replay an RSA/ECDSA fixture; an Ed25519 zone loads that curve only', async () => {
+  it('the installed bin loads neither @noble nor a transport (nor node:net, node:tty, perf_hooks) to replay an RSA/ECDSA fixture; an Ed25519 zone loads that curve only', async () => {
     writeFileSync(
       join(consumer, 'probe.cjs'),
       `process.on('exit', () => {
   const noble = Object.keys(require.cache).filter((k) => k.includes('@noble')).map((k) => k.slice(k.indexOf('@noble')));
-  const transports = process.moduleLoadList.filter((m) => /NativeModule (dgram|tls|http2)$/.test(m));
-  process.stderr.write(JSON.stringify({ noble, transports }) + '\\n');
+  const transports = process.moduleLoadList.filter((m) => /NativeModule (dgram|tls|http2|net|tty|perf_hooks)$/.test(m));
+  require('node:fs').writeSync(2, JSON.stringify({ noble, transports }) + '\\n');
 });\n`,
     );
     const bin = join(consumer, 'node_modules', '.bin', 'dnssec-stub');
@@ -188,5 +193,19 @@ export type Misspelt = typeof import('dnssec-stub').createValidatr;\n`;
     };
     expect(await probe('mail-tlsa.json')).toEqual({ noble: [], transports: [] });
     expect(await probe('alg15-positive.json')).toEqual({ noble: ['@noble/curves/ed25519.js'], transports: [] });
+  }, TEST_TIMEOUT_MS);
+
+  it('the installed bin writes its code cache beside itself on first use, then runs from it without writing again', async () => {
+    const cli = join(installed, 'dist', 'cli');
+    const caches = (): string[] => readdirSync(cli).filter((f) => f.endsWith('.cache'));
+    const args = ['--no', '--', 'dnssec-stub', 'validate', '--fixture', join(installed, 'fixtures', 'lab', 'mail-tlsa.json')];
+    expect((await run('npx', args, consumer)).code).toBe(0);
+    const after = caches();
+    expect(after.length).toBeGreaterThan(0);
+    const mtimes = after.map((f) => statSync(join(cli, f)).mtimeMs);
+    const again = await run('npx', args, consumer);
+    expect(again.code).toBe(0);
+    expect(caches()).toEqual(after);
+    expect(after.map((f) => statSync(join(cli, f)).mtimeMs)).toEqual(mtimes);
   }, TEST_TIMEOUT_MS);
 });

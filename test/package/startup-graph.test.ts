@@ -35,10 +35,25 @@ describe('the import parser the graph is built with', () => {
 });
 
 describe('start-up loads only what the command needs', () => {
-  it('--version (src/cli/main.ts) loads main, io, package-info and the error classes only: commands and the parser are imported when used', () => {
+  it('--version (src/cli/main.ts) loads main, io, stdio, package-info and the error classes only: commands and the parser are imported when used', () => {
     const graph = [...staticClosure(ROOT, 'src/cli/main.ts')];
     // src/types.ts: the shared error classes (UpstreamError → exit 3); it imports nothing at run time.
-    expect(graph.filter((m) => m.startsWith('src/')).sort()).toEqual(['src/cli/io.ts', 'src/cli/main.ts', 'src/cli/package-info.ts', 'src/types.ts']);
+    expect(graph.filter((m) => m.startsWith('src/')).sort()).toEqual(['src/cli/io.ts', 'src/cli/main.ts', 'src/cli/package-info.ts', 'src/cli/stdio.ts', 'src/types.ts']);
+  });
+
+  it('the shipped bin (src/cli/bin.ts → dist/cli/dnssec-stub.cjs) answers --version with node:fs, node:path, node:vm (and node:module, loaded already) only: no node:url, no URL built; the CLI bundle (main.ts) is loaded at run time', () => {
+    const graph = [...staticClosure(ROOT, 'src/cli/bin.ts')];
+    expect(graph.filter((m) => m.startsWith('src/')).sort()).toEqual(['src/cli/bin.ts', 'src/cli/code-cache.ts', 'src/cli/io.ts', 'src/cli/package-info.ts', 'src/cli/stdio.ts']);
+    // node:module is loaded by Node's CommonJS loader before the bin runs; node:crypto (the bundle's digest) is taken
+    // with process.getBuiltinModule when the bundle is loaded, never for --version.
+    expect(graph.filter((m) => m.startsWith('node:')).sort()).toEqual(['node:fs', 'node:module', 'node:path', 'node:vm']);
+  });
+
+  it('no module on the way to a --fixture validation imports node:net, node:tty, node:stream, node:perf_hooks or node:fs/promises (each costs milliseconds of start-up; stdout is written to its descriptor, stdio.ts)', () => {
+    const costly = ['node:net', 'node:tty', 'node:stream', 'node:perf_hooks', 'node:fs/promises'];
+    for (const entry of ['src/cli/bin.ts', 'src/cli/main.ts', 'src/cli/args.ts', 'src/cli/validate.ts']) {
+      expect([...staticClosure(ROOT, entry)].filter((m) => costly.includes(m)), entry).toEqual([]);
+    }
   });
 
   it('the parser (src/cli/args.ts, for --help and every command) reaches neither the validator, the crypto, the transports nor @noble', () => {

@@ -96,8 +96,15 @@ export class KeyChain {
    * One round trip for a whole walk: asks for the DS and DNSKEY sets of every
    * name between the closest anchor and `target` in parallel; the walk then
    * finds them answered. Names with a cached entry are skipped.
+   *
+   * `target` itself may be no zone at all (most names are not): with
+   * `targetMayBeApex` false and the entry of its parent already held (the
+   * walk down to it is done), its DNSKEY set is not asked for ahead. The DS
+   * query there still runs (RFC 4035 §5.3.1: it tells whether `target` is a
+   * cut); should it show one, the DNSKEY query follows: two round trips at
+   * most, one query fewer for every name that is no apex.
    */
-  prefetchFor(target: Name, ctx: QuestionContext): void {
+  prefetchFor(target: Name, ctx: QuestionContext, targetMayBeApex = true): void {
     const anchor = this.closestAnchor(target);
     if (!anchor) return;
     if (!this.cache.has(anchor.zone, ctx.now)) ctx.prefetch(anchor.zone, RRType.DNSKEY);
@@ -109,7 +116,7 @@ export class KeyChain {
       if (this.provenAbsent(c, ctx.now)) break;
       if (this.cache.has(c, ctx.now) || this.cache.isKnownNotCut(c, ctx.now)) continue;
       ctx.prefetch(c, RRType.DS);
-      ctx.prefetch(c, RRType.DNSKEY);
+      if (n < target.length || targetMayBeApex || !this.cache.peek(c.slice(1), ctx.now)) ctx.prefetch(c, RRType.DNSKEY);
     }
   }
 

@@ -77,6 +77,14 @@ export interface ValidateOptions {
   readonly deadlineMs?: number;
 }
 
+/**
+ * Types asked for at zone apexes: apex-only ones (RFC 1035 §5.2 SOA and NS,
+ * RFC 4034 §2 DNSKEY, RFC 7344 CDS/CDNSKEY) and MX, which mail domains hold
+ * at their apex. For these the DNSKEY set of the question name is asked
+ * for with the question (one round trip when it is a zone apex).
+ */
+const APEX_TYPES: ReadonlySet<number> = new Set([RRType.SOA, RRType.NS, RRType.DNSKEY, RRType.CDS, RRType.CDNSKEY, RRType.MX]);
+
 function systemClock(): number {
   return Math.floor(Date.now() / 1000);
 }
@@ -303,7 +311,8 @@ export class Validator {
       // The answer's query goes first; the DS/DNSKEY sets the walk will need
       // go out alongside it (one round trip for a cold chain, not one per zone).
       ctx.prefetch(qname, qtype);
-      keys.prefetchFor(qtype === RRType.DS ? qname.slice(1) : qname, ctx);
+      // The DS set is answered by the parent zone, whose keys are needed.
+      keys.prefetchFor(qtype === RRType.DS ? qname.slice(1) : qname, ctx, qtype === RRType.DS || APEX_TYPES.has(qtype));
     }
     try {
       const raw = withBudgetReason(await answer.run(qname, qtype), ctx);

@@ -107,6 +107,8 @@ interface ZoneStore {
 
 export class AggressiveCache {
   private readonly zones = new Map<string, ZoneStore>();
+  /** Label counts of the zones kept: zoneOf looks only at ancestors that could be one. */
+  private readonly zoneDepths = new Set<number>();
   /** Insertion order over all zones, for the size bound: key -> remover. */
   private readonly order = new Map<string, () => void>();
 
@@ -118,6 +120,7 @@ export class AggressiveCache {
 
   clear(): void {
     this.zones.clear();
+    this.zoneDepths.clear();
     this.order.clear();
   }
 
@@ -127,6 +130,7 @@ export class AggressiveCache {
     if (!z) {
       z = { zone, nsec: new Sorted(compareNames), nsec3: new Sorted(compareBytes), nsec3Params: undefined, wildcards: new Map() };
       this.zones.set(key, z);
+      this.zoneDepths.add(zone.length);
     }
     return z;
   }
@@ -196,6 +200,7 @@ export class AggressiveCache {
   /** The deepest zone kept at or above `name` (strictly above with `strict`). */
   private zoneOf(name: Name, strict: boolean): ZoneStore | undefined {
     for (let n = strict ? name.length - 1 : name.length; n >= 0; n--) {
+      if (!this.zoneDepths.has(n)) continue;
       const z = this.zones.get(nameKey(ancestorWithLabels(name, n)));
       if (z) return z;
     }

@@ -93,3 +93,16 @@ export class QuestionContext {
     this.trace.push(step);
   }
 }
+
+/** What a decision from held entries alone needs of a question: its time and its trace. */
+export type HeldContext = Pick<QuestionContext, 'now' | 'addStep'>;
+
+/** A question context for answers decided without any query (the RFC 8198 hot path): no budget, no memo. */
+export class TraceOnly implements HeldContext {
+  readonly trace: ChainStep[] = [];
+  constructor(readonly now: number) {}
+
+  addStep(step: ChainStep): void {
+    if (!this.trace.includes(step)) this.trace.push(step);
+  }
+}

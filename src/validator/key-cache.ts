@@ -79,6 +79,8 @@ class Lru<T> {
 
 export class KeyCache {
   private readonly entries: Lru<Promise<KeyEntry>>;
+  /** The value each settled entry promise resolved to (for peek: no await on a hot path). */
+  private readonly settled = new WeakMap<Promise<KeyEntry>, KeyEntry>();
   private readonly notCuts: Lru<true>;
 
   constructor(maxEntries = 10_000) {
@@ -94,6 +96,17 @@ export class KeyCache {
   /** Whether an entry for `name` is held (decided or being decided). */
   has(name: Name, now: number): boolean {
     return this.entries.get(nameKey(name), now) !== undefined;
+  }
+
+  /**
+   * The entry for `name` when one is held, settled and unexpired, without
+   * waiting: undefined when there is none or it is still being decided (the
+   * caller then takes the asynchronous way, entry()). A bogus entry is
+   * returned like any other; callers use only what they can.
+   */
+  peek(name: Name, now: number): KeyEntry | undefined {
+    const p = this.entries.get(nameKey(name), now);
+    return p && this.settled.get(p);
   }
 
   /**
@@ -129,6 +142,7 @@ export class KeyCache {
     try {
       const entry = await p;
       this.entries.set(key, p, ctx.budget.exhausted ? ctx.now : entry.expires);
+      this.settled.set(p, entry);
       for (const s of entry.steps) ctx.addStep(s);
       return entry;
     } catch (e) {

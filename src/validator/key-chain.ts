@@ -14,7 +14,7 @@ import { rrsigOf } from '../dnssec/records.js';
 import { MAX_CUT_CHECK_LABELS, MAX_NSEC3_ITERATIONS_FOR_ZONE_CUTS, MAX_PREFETCH_DEPTH, MAX_RRSIGS_PER_RRSET, MAX_ZONE_DEPTH } from '../dnssec/limits.js';
 import { MAX_ENTRY_TTL } from '../dnssec/ttl.js';
 import { responseRRsets, findRRset } from './rrsets.js';
-import type { QuestionContext } from './context.js';
+import type { HeldContext, QuestionContext } from './context.js';
 import { because, rrsetFailureReason, rrsetLabel } from './reasons.js';
 import type { ChainStep } from './result.js';
 import { traceChecks } from './trace.js';
@@ -32,6 +32,16 @@ function signerOf(set: RRset): Name | undefined {
     if (s) return s.signerName;
   }
   return undefined;
+}
+
+/**
+ * Whether the key entry `e` found for `c` proves a zone cut strictly below
+ * `upper` at or above `c`: a secure delegation, or a proven unsigned one
+ * (an Opt-Out span or NSEC3 beyond the limit proves no cut).
+ */
+function provesCut(e: KeyEntry, c: Name, upper: Name): boolean {
+  const proven = e.kind === 'secure' || (e.kind === 'insecure' && e.cutProven !== false);
+  return proven && isStrictSubdomain(e.zone, upper) && isSubdomain(c, e.zone);
 }
 
 export class KeyChain {
@@ -86,8 +96,15 @@ export class KeyChain {
    * One round trip for a whole walk: asks for the DS and DNSKEY sets of every
    * name between the closest anchor and `target` in parallel; the walk then
    * finds them answered. Names with a cached entry are skipped.
+   *
+   * `target` itself may be no zone at all (most names are not): with
+   * `targetMayBeApex` false and the entry of its parent already held (the
+   * walk down to it is done), its DNSKEY set is not asked for ahead. The DS
+   * query there still runs (RFC 4035 §5.3.1: it tells whether `target` is a
+   * cut); should it show one, the DNSKEY query follows: two round trips at
+   * most, one query fewer for every name that is no apex.
    */
-  prefetchFor(target: Name, ctx: QuestionContext): void {
+  prefetchFor(target: Name, ctx: QuestionContext, targetMayBeApex = true): void {
     const anchor = this.closestAnchor(target);
     if (!anchor) return;
     if (!this.cache.has(anchor.zone, ctx.now)) ctx.prefetch(anchor.zone, RRType.DNSKEY);
@@ -99,7 +116,7 @@ export class KeyChain {
       if (this.provenAbsent(c, ctx.now)) break;
       if (this.cache.has(c, ctx.now) || this.cache.isKnownNotCut(c, ctx.now)) continue;
       ctx.prefetch(c, RRType.DS);
-      ctx.prefetch(c, RRType.DNSKEY);
+      if (n < target.length || targetMayBeApex || !this.cache.peek(c.slice(1), ctx.now)) ctx.prefetch(c, RRType.DNSKEY);
     }
   }
 
@@ -150,8 +167,36 @@ export class KeyChain {
         return undefined;
       });
       if (!e) continue;
-      const proven = e.kind === 'secure' || (e.kind === 'insecure' && e.cutProven !== false);
-      if (proven && isStrictSubdomain(e.zone, upper) && isSubdomain(c, e.zone)) return e.zone;
+      if (provesCut(e, c, upper)) return e.zone;
+    }
+    return undefined;
+  }
+
+  /**
+   * The settled, unexpired key entry for `name` held in the cache, or
+   * undefined (none, or still being decided): entryFor without waiting and
+   * without any query. Its trace steps are added to `ctx`.
+   */
+  peekEntry(name: Name, ctx: HeldContext): KeyEntry | undefined {
+    if (!this.closestAnchor(name)) return undefined;
+    const e = this.cache.peek(name, ctx.now);
+    if (e) for (const s of e.steps) ctx.addStep(s);
+    return e;
+  }
+
+  /**
+   * cutBetween decided from what is held, without waiting: the cut, or
+   * undefined for none, or 'unknown' when a name on the way has no settled
+   * entry (then only cutBetween, which may ask, can tell).
+   */
+  cutBetweenNow(upper: Name, lower: Name, ctx: HeldContext, absent?: (name: Name) => boolean): Name | undefined | 'unknown' {
+    const last = Math.min(lower.length, upper.length + MAX_CUT_CHECK_LABELS);
+    for (let n = upper.length + 1; n <= last; n++) {
+      const c = ancestorWithLabels(lower, n);
+      if (absent?.(c) || (!this.cache.has(c, ctx.now) && this.provenAbsent(c, ctx.now))) return undefined;
+      const e = this.peekEntry(c, ctx);
+      if (!e) return 'unknown';
+      if (provesCut(e, c, upper)) return e.zone;
     }
     return undefined;
   }

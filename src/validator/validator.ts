@@ -13,7 +13,7 @@ import { type CryptoOptions, pureCryptoReady } from '../crypto/index.js';
 import { type TrustAnchor, AnchorFileError, anchorsAt, loadTrustAnchorWindows, DEFAULT_ROOT_ANCHORS_PATH } from '../dnssec/anchors.js';
 import type { RRset } from '../dnssec/rrsig.js';
 import type { ResponseSource } from '../types.js';
-import { QuestionContext, QueryBudgetError, type QuestionLimits } from './context.js';
+import { QuestionContext, QueryBudgetError, type QuestionLimits, TraceOnly } from './context.js';
 import { DEFAULT_DEADLINE_MS, type SharedWork, monotonicMs, shareWork, waitFor } from './deadline.js';
 import { MAX_OTHER_PATHS, anotherPathCouldFix } from './other-paths.js';
 import { KeyChain } from './key-chain.js';
@@ -24,7 +24,7 @@ import { BOGUS_TTL, MAX_RESULT_TTL } from '../dnssec/ttl.js';
 import { ValidationInputError, toName, toType } from './input.js';
 import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
 import { AggressiveCache } from './aggressive-cache.js';
-import { answerFromCache } from './aggressive-answer.js';
+import { answerFromCache, answerFromCacheNow } from './aggressive-answer.js';
 
 export { ValidationInputError, toName, toType };
 
@@ -77,6 +77,14 @@ export interface ValidateOptions {
   readonly deadlineMs?: number;
 }
 
+/**
+ * Types asked for at zone apexes: apex-only ones (RFC 1035 §5.2 SOA and NS,
+ * RFC 4034 §2 DNSKEY, RFC 7344 CDS/CDNSKEY) and MX, which mail domains hold
+ * at their apex. For these the DNSKEY set of the question name is asked
+ * for with the question (one round trip when it is a zone apex).
+ */
+const APEX_TYPES: ReadonlySet<number> = new Set([RRType.SOA, RRType.NS, RRType.DNSKEY, RRType.CDS, RRType.CDNSKEY, RRType.MX]);
+
 function systemClock(): number {
   return Math.floor(Date.now() / 1000);
 }
@@ -110,6 +118,8 @@ export class Validator {
   private chainAnchors = '';
   /** The anchors valid at the last validation time (those of keyChain). */
   private activeAnchors: readonly TrustAnchor[] = [];
+  /** The validation time the anchors were last judged at (the same second needs no new judgement). */
+  private chainNow: number | undefined;
   private readonly keyCacheSize: number;
   private readonly resultCacheSize: number;
   private readonly bogusTtl: number;
@@ -139,6 +149,7 @@ export class Validator {
    * key cache, and the results of the old anchors are dropped.
    */
   private chain(now: number): KeyChain {
+    if (this.keyChain && now === this.chainNow) return this.keyChain;
     this.anchors ??= loadTrustAnchorWindows(DEFAULT_ROOT_ANCHORS_PATH);
     const active = anchorsAt(this.anchors, now);
     if (active.length === 0) {
@@ -157,6 +168,7 @@ export class Validator {
       this.activeAnchors = active;
       this.chainAnchors = key;
     }
+    this.chainNow = now;
     return this.keyChain;
   }
 
@@ -209,6 +221,13 @@ export class Validator {
       return present(hit, qname, qtype, hit.outcome.status === 'bogus' ? 0 : hit.expires - now);
     }
     if (hit) this.results.delete(key);
+    // RFC 8198: an answer the validated records held prove, decided now
+    // (no query, nothing to wait for, so no deadline or abort to arm). Not
+    // kept as a result: deciding it again costs about what a result-cache
+    // hit does, and keeping every fresh name's result until it is evicted
+    // made the garbage collector the largest cost of bulk NXDOMAINs.
+    const held = this.fromCacheNow(qname, qtype, now);
+    if (held) return present(held, qname, qtype, held.outcome.ttl);
     // Identical questions in flight are validated once.
     let pending = this.inFlight.get(key);
     if (!pending) {
@@ -223,12 +242,37 @@ export class Validator {
       pending = work;
     }
     const done = await waitFor(pending, opts.signal, deadlineMs, `${nameToText(qname)} ${typeToText(qtype)}`);
+    this.remember(key, done, now);
+    return present(done, qname, qtype, done.outcome.ttl);
+  }
+
+  /** Keeps a result (LRU): secure and insecure ones for their TTL, bogus ones for bogusTtl, transient ones not. */
+  private remember(key: string, done: CachedResult, now: number): void {
     const keep = done.outcome.status === 'bogus' ? !done.transient && this.bogusTtl > 0 : done.outcome.ttl > 0;
     if (this.resultCacheSize > 0 && keep && !this.results.has(key)) {
       this.results.set(key, done.outcome.status === 'bogus' ? { ...done, expires: now + this.bogusTtl } : done);
-      while (this.results.size > this.resultCacheSize) this.results.delete(this.results.keys().next().value as string);
+      if (this.results.size > this.resultCacheSize) {
+        // The oldest eighth in one pass: a Map walked from its start again
+        // for every insertion skips the holes of all earlier deletions.
+        const drop = Math.max(1, this.resultCacheSize >> 3);
+        const oldest = this.results.keys();
+        for (let i = 0; i < drop; i++) this.results.delete(oldest.next().value as string);
+      }
     }
-    return present(done, qname, qtype, done.outcome.ttl);
+  }
+
+  /**
+   * The answer the RFC 8198 cache proves, when everything it needs is held
+   * settled (aggressive-answer.ts answerFromCacheNow); undefined otherwise,
+   * and compute() then takes the full way (which tries the cache again,
+   * waiting for entries being decided).
+   */
+  private fromCacheNow(qname: Name, qtype: number, now: number): CachedResult | undefined {
+    if (!this.aggressive) return undefined;
+    const ctx = new TraceOnly(now);
+    const out = answerFromCacheNow(this.aggressive, this.chain(now), ctx, qname, qtype);
+    if (out === undefined || out === 'unknown') return undefined;
+    return { outcome: out, chain: ctx.trace, expires: now + out.ttl };
   }
 
   /**
@@ -267,7 +311,8 @@ export class Validator {
       // The answer's query goes first; the DS/DNSKEY sets the walk will need
       // go out alongside it (one round trip for a cold chain, not one per zone).
       ctx.prefetch(qname, qtype);
-      keys.prefetchFor(qtype === RRType.DS ? qname.slice(1) : qname, ctx);
+      // The DS set is answered by the parent zone, whose keys are needed.
+      keys.prefetchFor(qtype === RRType.DS ? qname.slice(1) : qname, ctx, qtype === RRType.DS || APEX_TYPES.has(qtype));
     }
     try {
       const raw = withBudgetReason(await answer.run(qname, qtype), ctx);

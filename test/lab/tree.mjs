@@ -92,6 +92,13 @@ const BULK_RECORDS = [
   }).flat(),
 ];
 
+/**
+ * pos.lab. (NSEC) and pos3.lab. (NSEC3): p0000..p2999, each a name of its own
+ * with an A record, for bench:bulk's positive answers at names asked once.
+ */
+export const POSITIVE_NAMES = 3000;
+const POSITIVE_RECORDS = Array.from({ length: POSITIVE_NAMES }, (_, i) => `p${String(i).padStart(4, '0')} A 127.0.0.50`);
+
 /** Records every signed leaf zone carries, so `www.<zone> A` always exists. */
 const LEAF = ['www A 127.0.0.10', 'www TXT "lab leaf"'];
 
@@ -256,6 +263,9 @@ export const ZONES = [
   zone('insecmx.lab.', { alg: null, records: ['@ MX 10 mx.good.dane.lab.', '@ TXT "v=spf1 -all"'] }),
   // 1,000 distinct mail domains for `--from` and bench:mail.
   zone('bulk.lab.', { records: BULK_RECORDS }),
+  // Positive answers at many distinct names, NSEC and NSEC3 (bench:bulk).
+  zone('pos.lab.', { records: POSITIVE_RECORDS }),
+  zone('pos3.lab.', { denial: NSEC3_PLAIN, records: POSITIVE_RECORDS }),
 ];
 
 /** Replaces field `index` (0 tag, 1 algorithm, 2 digest type, 3 digest) of DS rdata. */

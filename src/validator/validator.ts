@@ -12,6 +12,7 @@ import { rdataToText, rrToText } from '../wire/presentation.js';
 import { type CryptoOptions, pureCryptoReady } from '../crypto/index.js';
 import { type TrustAnchor, AnchorFileError, anchorsAt, loadTrustAnchorWindows, DEFAULT_ROOT_ANCHORS_PATH } from '../dnssec/anchors.js';
 import type { RRset } from '../dnssec/rrsig.js';
+import type { RR } from '../wire/message.js';
 import type { ResponseSource } from '../types.js';
 import { QuestionContext, QueryBudgetError, type QuestionLimits } from './context.js';
 import { DEFAULT_DEADLINE_MS, type SharedWork, shareWork, waitFor } from './deadline.js';
@@ -105,18 +106,14 @@ export class Validator {
   private readonly crypto: CryptoOptions | undefined;
   private readonly prefetch: boolean;
   private anchors: readonly TrustAnchor[] | undefined;
-  private keyChain: KeyChain | undefined;
-  /** The anchors the key chain was built from, as one string (a change means a new chain). */
-  private chainAnchors = '';
-  /** The anchors valid at the last validation time (those of keyChain). */
-  private activeAnchors: readonly TrustAnchor[] = [];
+  /** What the validator has learnt, for the anchors and validation times it holds for (see learntAt). */
+  private learnt: Learnt | undefined;
   private readonly keyCacheSize: number;
   private readonly resultCacheSize: number;
   private readonly bogusTtl: number;
-  private readonly results = new Map<string, CachedResult>();
-  private readonly inFlight = new Map<string, SharedWork<CachedResult>>();
   private readonly deadlineMs: number;
-  private readonly aggressive: AggressiveCache | undefined;
+  private readonly aggressiveNsec: boolean;
+  private readonly aggressiveCacheSize: number;
 
   constructor(opts: ValidatorOptions) {
     this.source = opts.source;
@@ -128,43 +125,51 @@ export class Validator {
     this.resultCacheSize = opts.resultCacheSize ?? 1000;
     this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
     if (!(this.deadlineMs > 0)) throw new ValidationInputError(`deadlineMs must be a positive number, not ${this.deadlineMs}`);
-    this.aggressive = opts.aggressiveNsec === false ? undefined : new AggressiveCache(opts.aggressiveCacheSize ?? 10_000);
+    this.aggressiveNsec = opts.aggressiveNsec !== false;
+    this.aggressiveCacheSize = opts.aggressiveCacheSize ?? 10_000;
     this.bogusTtl = opts.bogusTtl ?? BOGUS_TTL;
   }
 
   /**
-   * The key chain for the anchors valid at `now` (RFC 9718 §2.1: each
-   * KeyDigest has its window), judged at every validation: when the set
-   * changes (a KSK roll while the process runs), a new chain with an empty
-   * key cache, and the results of the old anchors are dropped.
+   * What was learnt (key chain, RFC 8198 records, results, questions in
+   * flight) for the anchors valid at `now` (RFC 9718 §2.1: each KeyDigest
+   * has its window), judged at every validation. It is started afresh, and
+   * the old one dropped, when
+   * - the anchor set changes (a KSK roll while the process runs): nothing
+   *   learnt under the old anchors is kept;
+   * - the clock went back before the time it was started at: what was learnt
+   *   was judged at later times, and a signature valid then may not be valid
+   *   yet (RFC 4035 §5.3.1: inception <= now).
+   * Questions still in flight keep the old one: their keys, denial records
+   * and results land there and are not seen by later questions, which
+   * neither join them.
    */
-  private chain(now: number): KeyChain {
+  private learntAt(now: number): Learnt {
     this.anchors ??= loadTrustAnchorWindows(DEFAULT_ROOT_ANCHORS_PATH);
     const active = anchorsAt(this.anchors, now);
     if (active.length === 0) {
       const file = this.anchors.find((a) => a.validity?.[0])?.validity?.[0]?.file ?? 'trust anchors';
       throw new AnchorFileError(file, `no trust anchor is valid at ${new Date(now * 1000).toISOString()} (check validFrom/validUntil and the clock)`);
     }
-    const key = active.map((a) => `${a.source}|${a.ds.length}|${a.dnskeys.length}`).join(';');
-    if (!this.keyChain || key !== this.chainAnchors) {
-      if (this.keyChain) {
-        // Nothing learnt under the old anchors is kept: results, keys, and the RFC 8198 records they verified.
-        this.results.clear();
-        this.aggressive?.clear();
-      }
-      const aggressive = this.aggressive;
-      this.keyChain = new KeyChain(active, this.keyCacheSize, aggressive ? (name, at) => aggressive.isAbsent(name, at) : undefined);
-      this.activeAnchors = active;
-      this.chainAnchors = key;
-    }
-    return this.keyChain;
+    const key = anchorSetKey(active);
+    const l = this.learnt;
+    if (l && l.anchorsKey === key && now >= l.since) return l;
+    const aggressive = this.aggressiveNsec ? new AggressiveCache(this.aggressiveCacheSize) : undefined;
+    this.learnt = {
+      anchorsKey: key,
+      anchors: active,
+      since: now,
+      keyChain: new KeyChain(active, this.keyCacheSize, aggressive ? (name, at) => aggressive.isAbsent(name, at) : undefined),
+      aggressive,
+      results: new Map(),
+      inFlight: new Map(),
+    };
+    return this.learnt;
   }
 
   /** Forgets every validated key and result (the next question walks the chain again). */
   clearCache(): void {
-    this.keyChain?.clear();
-    this.aggressive?.clear();
-    this.results.clear();
+    this.learnt = undefined;
   }
 
   /** MX records of `name` with the answer's status (a null MX, RFC 7505, is preference 0 and "."). */
@@ -199,34 +204,35 @@ export class Validator {
     const cryptoReady = pureCryptoReady();
     if (cryptoReady !== undefined) await cryptoReady;
     const now = this.clock();
-    // The anchors are judged first: a change (a KSK roll) drops the results of the old ones.
-    this.chain(now);
+    // The anchors and the clock are judged first: a change (a KSK roll, a clock gone back) starts afresh.
+    const learnt = this.learntAt(now);
+    const { results, inFlight } = learnt;
     const key = `${nameKey(qname)}|${qtype}`;
-    const hit = this.results.get(key);
+    const hit = results.get(key);
     if (hit && hit.expires > now) {
-      this.results.delete(key);
-      this.results.set(key, hit);
+      results.delete(key);
+      results.set(key, hit);
       return present(hit, qname, qtype, hit.outcome.status === 'bogus' ? 0 : hit.expires - now);
     }
-    if (hit) this.results.delete(key);
+    if (hit) results.delete(key);
     // Identical questions in flight are validated once.
-    let pending = this.inFlight.get(key);
+    let pending = inFlight.get(key);
     if (!pending) {
       const deadline = performance.now() + deadlineMs;
-      const work = shareWork((signal) => this.compute(qname, qtype, now, { signal, deadline }));
+      const work = shareWork((signal) => this.compute(learnt, qname, qtype, now, { signal, deadline }));
       const forget = (): void => {
-        if (this.inFlight.get(key) === work) this.inFlight.delete(key);
+        if (inFlight.get(key) === work) inFlight.delete(key);
       };
       work.promise.then(forget, forget);
       work.controller.signal.addEventListener('abort', forget, { once: true });
-      this.inFlight.set(key, work);
+      inFlight.set(key, work);
       pending = work;
     }
     const done = await waitFor(pending, opts.signal, deadlineMs, `${nameToText(qname)} ${typeToText(qtype)}`);
     const keep = done.outcome.status === 'bogus' ? !done.transient && this.bogusTtl > 0 : done.outcome.ttl > 0;
-    if (this.resultCacheSize > 0 && keep && !this.results.has(key)) {
-      this.results.set(key, done.outcome.status === 'bogus' ? { ...done, expires: now + this.bogusTtl } : done);
-      while (this.results.size > this.resultCacheSize) this.results.delete(this.results.keys().next().value as string);
+    if (this.resultCacheSize > 0 && keep && !results.has(key)) {
+      results.set(key, done.outcome.status === 'bogus' ? { ...done, expires: now + this.bogusTtl } : done);
+      while (results.size > this.resultCacheSize) results.delete(results.keys().next().value as string);
     }
     return present(done, qname, qtype, done.outcome.ttl);
   }
@@ -237,27 +243,28 @@ export class Validator {
    * with a fresh key chain, and the first verdict that is not bogus wins (its
    * key chain then replaces the one learnt through the suspect path).
    */
-  private async compute(qname: Name, qtype: number, now: number, limits: QuestionLimits): Promise<CachedResult> {
-    const first = await this.computeVia(this.source, this.chain(now), qname, qtype, now, limits);
+  private async compute(learnt: Learnt, qname: Name, qtype: number, now: number, limits: QuestionLimits): Promise<CachedResult> {
+    const first = await this.computeVia(learnt, this.source, learnt.keyChain, qname, qtype, now, limits);
     if (!anotherPathCouldFix(first.outcome) || !this.source.otherPaths) return first;
     for (const path of this.source.otherPaths().slice(0, MAX_OTHER_PATHS)) {
       if (limits.signal?.aborted) break;
-      const keys = new KeyChain(this.activeAnchors, this.keyCacheSize);
-      const again = await this.computeVia(path, keys, qname, qtype, now, limits).catch(() => undefined);
+      const keys = new KeyChain(learnt.anchors, this.keyCacheSize);
+      const again = await this.computeVia(learnt, path, keys, qname, qtype, now, limits).catch(() => undefined);
       if (again && again.outcome.status !== 'bogus') {
-        this.keyChain = keys;
+        learnt.keyChain = keys;
         return again;
       }
     }
     return first;
   }
 
-  private async computeVia(source: ResponseSource, keys: KeyChain, qname: Name, qtype: number, now: number, limits: QuestionLimits): Promise<CachedResult> {
+  private async computeVia(learnt: Learnt, source: ResponseSource, keys: KeyChain, qname: Name, qtype: number, now: number, limits: QuestionLimits): Promise<CachedResult> {
     const ctx = new QuestionContext(source, now, this.crypto, undefined, limits);
-    const answer = new AnswerValidator(keys, ctx, this.prefetch, this.aggressive);
-    if (this.aggressive) {
+    const aggressive = learnt.aggressive;
+    const answer = new AnswerValidator(keys, ctx, this.prefetch, aggressive);
+    if (aggressive) {
       // RFC 8198: what validated records already held prove needs no query.
-      const synthesised = await answerFromCache(this.aggressive, keys, ctx, qname, qtype).catch((e: unknown) => {
+      const synthesised = await answerFromCache(aggressive, keys, ctx, qname, qtype).catch((e: unknown) => {
         if (e instanceof QueryBudgetError) return undefined;
         throw e;
       });
@@ -300,6 +307,26 @@ export class Validator {
 function withBudgetReason(out: AnswerOutcome, ctx: QuestionContext): AnswerOutcome {
   if (out.status !== 'bogus' || !ctx.budget.exhausted) return out;
   return { ...out, reasons: [because({ kind: 'budget', detail: ctx.budget.describe() }), ...out.reasons] };
+}
+
+/** The validator's state for one anchor set, from one validation time on (Validator.learntAt). */
+interface Learnt {
+  /** The anchor set, as one string (anchorSetKey). */
+  readonly anchorsKey: string;
+  readonly anchors: readonly TrustAnchor[];
+  /** The validation time of its first question: it answers for no earlier time. */
+  readonly since: number;
+  /** Replaced by the key chain of another path that fixed a bogus verdict (compute). */
+  keyChain: KeyChain;
+  readonly aggressive: AggressiveCache | undefined;
+  readonly results: Map<string, CachedResult>;
+  readonly inFlight: Map<string, SharedWork<CachedResult>>;
+}
+
+/** The anchor set as one string: its records, so that any change of them is a change of the set. */
+function anchorSetKey(anchors: readonly TrustAnchor[]): string {
+  const rdata = (rr: RR): string => Array.from(rr.rdata, (b) => b.toString(16).padStart(2, '0')).join('');
+  return anchors.map((a) => `${nameKey(a.zone)}|${a.ds.map(rdata).join(',')}|${a.dnskeys.map(rdata).join(',')}`).join(';');
 }
 
 interface CachedResult {

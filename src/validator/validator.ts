@@ -323,9 +323,19 @@ interface Learnt {
   readonly inFlight: Map<string, SharedWork<CachedResult>>;
 }
 
+/** The hex of an anchor record's RDATA, computed once per record (anchorsAt hands out the same records at every validation). */
+const rdataHex = new WeakMap<RR, string>();
+function rdata(rr: RR): string {
+  let hex = rdataHex.get(rr);
+  if (hex === undefined) {
+    hex = Array.from(rr.rdata, (b) => b.toString(16).padStart(2, '0')).join('');
+    rdataHex.set(rr, hex);
+  }
+  return hex;
+}
+
 /** The anchor set as one string: its records, so that any change of them is a change of the set. */
 function anchorSetKey(anchors: readonly TrustAnchor[]): string {
-  const rdata = (rr: RR): string => Array.from(rr.rdata, (b) => b.toString(16).padStart(2, '0')).join('');
   return anchors.map((a) => `${nameKey(a.zone)}|${a.ds.map(rdata).join(',')}|${a.dnskeys.map(rdata).join(',')}`).join(';');
 }
 

@@ -137,9 +137,9 @@ export class Validator {
    * the old one dropped, when
    * - the anchor set changes (a KSK roll while the process runs): nothing
    *   learnt under the old anchors is kept;
-   * - the clock went back before the time it was started at: what was learnt
-   *   was judged at later times, and a signature valid then may not be valid
-   *   yet (RFC 4035 §5.3.1: inception <= now).
+   * - the clock went back before the latest validation time it served: what
+   *   was learnt was judged at later times, and a signature valid then may
+   *   not be valid yet (RFC 4035 §5.3.1: inception <= now).
    * Questions still in flight keep the old one: their keys, denial records
    * and results land there and are not seen by later questions, which
    * neither join them.
@@ -153,12 +153,15 @@ export class Validator {
     }
     const key = anchorSetKey(active);
     const l = this.learnt;
-    if (l && l.anchorsKey === key && now >= l.since) return l;
+    if (l && l.anchorsKey === key && now >= l.latest) {
+      l.latest = now;
+      return l;
+    }
     const aggressive = this.aggressiveNsec ? new AggressiveCache(this.aggressiveCacheSize) : undefined;
     this.learnt = {
       anchorsKey: key,
       anchors: active,
-      since: now,
+      latest: now,
       keyChain: new KeyChain(active, this.keyCacheSize, aggressive ? (name, at) => aggressive.isAbsent(name, at) : undefined),
       aggressive,
       results: new Map(),
@@ -314,8 +317,8 @@ interface Learnt {
   /** The anchor set, as one string (anchorSetKey). */
   readonly anchorsKey: string;
   readonly anchors: readonly TrustAnchor[];
-  /** The validation time of its first question: it answers for no earlier time. */
-  readonly since: number;
+  /** The latest validation time it served: what it holds was learnt at or before it, so it answers for no earlier time. */
+  latest: number;
   /** Replaced by the key chain of another path that fixed a bogus verdict (compute). */
   keyChain: KeyChain;
   readonly aggressive: AggressiveCache | undefined;

@@ -71,6 +71,18 @@ describe('RFC 4035 §5.3.1: a clock that goes back is not answered from what was
     expect(back.reasons[0]?.text).toMatch(/not yet valid|inception/i);
   });
 
+  it('a step back that stays after the first question\'s time is a step back too', async () => {
+    const pool = world({ www: true });
+    let now = NOW - 300;
+    const v = validator(pool, () => now);
+    // The first question, long before: www2.example.net. is signed with the vector's window.
+    expect((await v.validate('www2.example.net.', 'A')).status).toBe('secure');
+    now = NOW;
+    expect((await v.validate('www.example.net.', 'A')).status).toBe('secure');
+    now = EARLIER;
+    expect((await v.validate('www.example.net.', 'A')).status).toBe('bogus');
+  });
+
   it('a DNSKEY RRset validated at NOW does not vouch for other data at an earlier time, when its RRSIG was not yet valid', async () => {
     const pool = world({ keys: true });
     expect((await validator(pool, () => EARLIER).validate('www2.example.net.', 'A')).status).toBe('bogus');

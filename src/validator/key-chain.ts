@@ -144,17 +144,8 @@ export class KeyChain {
    * evidence of a cut. At most MAX_CUT_CHECK_LABELS names, nearest first;
    * the search stops at the first name validated records prove absent
    * (`absent`, or the RFC 8198 cache): no cut lies at or below it.
-   * A trust anchor between them is a cut before anything else, whatever the
-   * upper zone's records say (a split horizon: the public parent has no such
-   * name) and whatever its own key entry is (RFC 4035 §4.4: an island is
-   * judged from its own anchor only).
    */
   async cutBetween(upper: Name, lower: Name, ctx: QuestionContext, depth: number, absent?: (name: Name) => boolean): Promise<Name | undefined> {
-    let island: Name | undefined;
-    for (const a of this.anchors) {
-      if (isStrictSubdomain(a.zone, upper) && isSubdomain(lower, a.zone) && (!island || a.zone.length < island.length)) island = a.zone;
-    }
-    if (island) return island;
     const last = Math.min(lower.length, upper.length + MAX_CUT_CHECK_LABELS);
     for (let n = upper.length + 1; n <= last; n++) {
       const c = ancestorWithLabels(lower, n);

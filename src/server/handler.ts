@@ -5,7 +5,8 @@
  * - secure: the upstream's records, AD=1 when the client set DO or AD
  *   (RFC 6840 §5.7, §5.8), RRSIG/NSEC/NSEC3 only when it set DO (RFC 4035
  *   §3.2.1). Only what the validator judged goes out under AD: the answer,
- *   and in the authority section the SOA and NSEC/NSEC3 proofs; other
+ *   and in the authority section the SOA and NSEC/NSEC3 RRsets whose
+ *   signatures the proof verified (the verdict's trace lists them); other
  *   authority records and the additional section are left out
  *   (RFC 4035 §3.2.3: AD covers the answer and authority sections).
  * - insecure: the upstream's response as it was, AD=0.

@@ -5,7 +5,8 @@
  * - secure: the upstream's records, AD=1 when the client set DO or AD
  *   (RFC 6840 §5.7, §5.8), RRSIG/NSEC/NSEC3 only when it set DO (RFC 4035
  *   §3.2.1). Only what the validator judged goes out under AD: the answer,
- *   and in the authority section the SOA and NSEC/NSEC3 proofs; other
+ *   and in the authority section the SOA and NSEC/NSEC3 RRsets whose
+ *   signatures the proof verified (the verdict's trace lists them); other
  *   authority records and the additional section are left out
  *   (RFC 4035 §3.2.3: AD covers the answer and authority sections).
  * - insecure: the upstream's response as it was, AD=0.
@@ -130,16 +131,35 @@ function upstreamFailure(q: ClientQuery, e: UpstreamError): Answer {
   return failure(q, 'servfail', network ? EDE.NETWORK_ERROR : EDE.NO_REACHABLE_AUTHORITY, e.message);
 }
 
-/** The sections of a response carrying `message` (its records, TTLs capped), as the verdict allows. */
-function sections(message: Message, q: ClientQuery, secure: boolean, ttl: number): Pick<ResponseInit, 'answer' | 'authority' | 'additional'> {
+/**
+ * The authority RRsets ("owner TYPE", lower case) whose signatures the
+ * verdict's denial or wildcard proof verified: what AD may cover there.
+ */
+function verifiedProofSets(result: ValidationResult): Set<string> {
+  const out = new Set<string>();
+  for (const step of result.chain) {
+    if (step.kind !== 'denial' && step.kind !== 'wildcard') continue;
+    for (const sig of step.signatures) if (sig.result === 'valid') out.add(sig.rrset.toLowerCase());
+
+  }
+  return out;
+}
+
+/**
+ * The sections of a response carrying `message` (its records, TTLs capped), as the verdict allows. Under a
+ * secure verdict (`verified` given) the authority section keeps only the SOA and NSEC/NSEC3 RRsets the proof
+ * verified, with their RRSIGs (RFC 4035 §3.2.3: AD covers the authority section too).
+ */
+function sections(message: Message, q: ClientQuery, verified: Set<string> | undefined, ttl: number): Pick<ResponseInit, 'answer' | 'authority' | 'additional'> {
   const dnssecOk = q.edns?.dnssecOk ?? false;
   const asked = q.question.type;
   const keep = (rr: RR): boolean => dnssecOk || !DNSSEC_TYPES.has(rr.type) || rr.type === asked;
   const answer = message.answer.filter(keep);
   let authority = message.authority.filter(keep);
   let additional = message.additional.filter(keep);
-  if (secure) {
-    authority = authority.filter((rr) => PROOF_TYPES.has(rr.type) || (rr.type === RRType.RRSIG && PROOF_TYPES.has(coveredType(rr))));
+  if (verified) {
+    const judged = (type: number, rr: RR): boolean => PROOF_TYPES.has(type) && verified.has(`${nameKey(rr.name)} ${typeToText(type)}`.toLowerCase());
+    authority = authority.filter((rr) => judged(rr.type, rr) || (rr.type === RRType.RRSIG && judged(coveredType(rr), rr)));
     additional = [];
   }
   return { answer: capTtl(answer, ttl), authority: capTtl(authority, ttl), additional: capTtl(additional, ttl) };
@@ -169,7 +189,7 @@ async function validated(q: ClientQuery, deps: HandlerDeps): Promise<Answer> {
   // AD only for a client that says it understands it (RFC 6840 §5.7, §5.8) and did not set CD.
   const ad = secure && (q.ad || (q.edns?.dnssecOk ?? false));
   if (message && sameRecords(message, result)) {
-    const init: ResponseInit = { ...base(q, message.rcode, ad), ...sections(message, q, secure, result.ttl) };
+    const init: ResponseInit = { ...base(q, message.rcode, ad), ...sections(message, q, secure ? verifiedProofSets(result) : undefined, result.ttl) };
     return { outcome: result.status, cacheHit, response: respond(init, deps.rawOf?.(message), result.ttl) };
   }
   const init: ResponseInit = { ...base(q, rcodeOf(result.rcode), ad), answer: fromResult(result) };
@@ -185,7 +205,7 @@ async function unvalidated(q: ClientQuery, deps: HandlerDeps): Promise<Answer> {
     if (e instanceof UpstreamError) return upstreamFailure(q, e);
     throw e;
   }
-  const init: ResponseInit = { ...base(q, message.rcode, false), ...sections(message, q, false, NO_CAP) };
+  const init: ResponseInit = { ...base(q, message.rcode, false), ...sections(message, q, undefined, NO_CAP) };
   return { outcome: 'unvalidated', cacheHit: false, response: respond(init, deps.rawOf?.(message), NO_CAP) };
 }
 

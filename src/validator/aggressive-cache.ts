@@ -118,6 +118,11 @@ export class AggressiveCache {
     return this.order.size;
   }
 
+  /** Zones with records held (each has a store; an emptied store is dropped). */
+  get zoneCount(): number {
+    return this.zones.size;
+  }
+
   clear(): void {
     this.zones.clear();
     this.zoneDepths.clear();
@@ -133,6 +138,12 @@ export class AggressiveCache {
       this.zoneDepths.add(zone.length);
     }
     return z;
+  }
+
+  /** Drops the store of a zone when nothing is left in it (the record bound then bounds the stores too). */
+  private prune(z: ZoneStore): void {
+    const key = nameKey(z.zone);
+    if (this.zones.get(key) === z && z.nsec.items.length === 0 && z.nsec3.items.length === 0 && z.wildcards.size === 0) this.zones.delete(key);
   }
 
   private remember(key: string, remove: () => void): void {
@@ -158,7 +169,10 @@ export class AggressiveCache {
     for (const r of input.nsec) {
       if (!isSubdomain(r.owner, input.zone)) continue;
       z.nsec.upsert({ key: r.owner, record: r, expires });
-      this.remember(`${zk}|nsec|${nameKey(r.owner)}`, () => z.nsec.remove(r.owner));
+      this.remember(`${zk}|nsec|${nameKey(r.owner)}`, () => {
+        z.nsec.remove(r.owner);
+        this.prune(z);
+      });
     }
     for (const r of input.nsec3) {
       const d = readNsec3(r.rdata);
@@ -172,8 +186,12 @@ export class AggressiveCache {
       }
       const chain = z.nsec3;
       chain.upsert({ key: hash, record: r, expires });
-      this.remember(`${zk}|nsec3|${nameKey(r.owner)}`, () => chain.remove(hash));
+      this.remember(`${zk}|nsec3|${nameKey(r.owner)}`, () => {
+        chain.remove(hash);
+        this.prune(z);
+      });
     }
+    this.prune(z);
   }
 
   /**
@@ -194,7 +212,10 @@ export class AggressiveCache {
     const z = this.store(zone);
     const key = `${nameKey(owner)}|${expanded.type}`;
     z.wildcards.set(key, { rrset, expires: now + life });
-    this.remember(`${nameKey(zone)}|wild|${key}`, () => z.wildcards.delete(key));
+    this.remember(`${nameKey(zone)}|wild|${key}`, () => {
+      z.wildcards.delete(key);
+      this.prune(z);
+    });
   }
 
   /** The deepest zone kept at or above `name` (strictly above with `strict`). */

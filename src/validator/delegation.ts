@@ -129,7 +129,8 @@ export async function delegationWithDs(parent: SecureEntry, child: Name, dsSet: 
       status: 'insecure',
       note: 'DS set has no supported algorithm and digest (RFC 6840 §5.2)',
     };
-    return { kind: 'insecure', zone: child, reasons: [because({ kind: 'ds-unsupported', zone: child, digests })], steps: steps(step), expires: ctx.now + dsTtl };
+    // Insecure on the word of the parent's keys: no longer than they hold.
+    return { kind: 'insecure', zone: child, reasons: [because({ kind: 'ds-unsupported', zone: child, digests })], steps: steps(step), expires: Math.min(ctx.now + dsTtl, parent.expires) };
   }
   return validatedKeyset(
     {

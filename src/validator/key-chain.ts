@@ -12,7 +12,7 @@ import type { TrustAnchor } from '../dnssec/anchors.js';
 import { type RRset, verifyRrset, isWildcardExpansion } from '../dnssec/rrsig.js';
 import { rrsigOf } from '../dnssec/records.js';
 import { MAX_CUT_CHECK_LABELS, MAX_NSEC3_ITERATIONS_FOR_ZONE_CUTS, MAX_PREFETCH_DEPTH, MAX_RRSIGS_PER_RRSET, MAX_ZONE_DEPTH } from '../dnssec/limits.js';
-import { MAX_ENTRY_TTL } from '../dnssec/ttl.js';
+import { MAX_ENTRY_TTL, cappedTtl } from '../dnssec/ttl.js';
 import { responseRRsets, findRRset } from './rrsets.js';
 import type { HeldContext, QuestionContext } from './context.js';
 import { because, rrsetFailureReason, rrsetLabel } from './reasons.js';
@@ -42,6 +42,15 @@ function signerOf(set: RRset): Name | undefined {
 function provesCut(e: KeyEntry, c: Name, upper: Name): boolean {
   const proven = e.kind === 'secure' || (e.kind === 'insecure' && e.cutProven !== false);
   return proven && isStrictSubdomain(e.zone, upper) && isSubdomain(c, e.zone);
+}
+
+/**
+ * The parent's entry, kept for a name below it that a proof showed is no
+ * zone cut: for at most `ttl` seconds, the life of that proof. Past it the
+ * name is checked again (a re-delegation is then seen).
+ */
+function holdingFor(parent: KeyEntry, ttl: number, now: number): KeyEntry {
+  return { ...parent, expires: Math.min(parent.expires, now + Math.min(ttl, MAX_ENTRY_TTL)) };
 }
 
 export class KeyChain {
@@ -245,7 +254,8 @@ export class KeyChain {
       const parent = signer ? await this.parentEntry(signer, zone, ctx, depth) : await up();
       if (parent.kind !== 'secure') return parent;
       const check = verifyRrset(cname, parent.dnskeys, { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto }, MAX_RRSIGS_PER_RRSET);
-      if (check.ok && !isWildcardExpansion(zone, check.sig.labels)) return parent;
+      // No cut here for as long as the CNAME holds (RFC 4035 §5.3.3), not for the parent keys' lifetime.
+      if (check.ok && !isWildcardExpansion(zone, check.sig.labels)) return holdingFor(parent, cappedTtl(cname.ttl, check.sig, ctx.now), ctx.now);
       // A CNAME synthesised from a wildcard says nothing about this name's
       // own existence (RFC 4035 §5.3.4): it must not hide a cut.
       const r = check.ok ? because({ kind: 'ds-wildcard-cname', zone, parent: parent.zone }) : rrsetFailureReason(check, rrsetLabel(zone, RRType.CNAME), parent.zone);
@@ -284,7 +294,8 @@ export class KeyChain {
     if (denial.badSignatures.length > 0) {
       return bogusEntry(zone, denial.badSignatures, [...parent.steps, step('bogus', { signatures, note: 'a signature of the DS denial failed' })], ctx.now);
     }
-    if (outcome.result === 'no-cut') return parent;
+    // No cut here for as long as the proof holds: its records' TTLs and RRSIGs (RFC 4035 §5.3.3).
+    if (outcome.result === 'no-cut') return holdingFor(parent, denial.ttl, ctx.now);
     if (outcome.result === 'insecure') {
       return {
         kind: 'insecure',

@@ -13,18 +13,19 @@ import { type CryptoOptions, pureCryptoReady } from '../crypto/index.js';
 import { type TrustAnchor, AnchorFileError, anchorsAt, loadTrustAnchorWindows, DEFAULT_ROOT_ANCHORS_PATH } from '../dnssec/anchors.js';
 import type { RRset } from '../dnssec/rrsig.js';
 import type { ResponseSource } from '../types.js';
-import { QuestionContext, QueryBudgetError, type QuestionLimits, TraceOnly } from './context.js';
-import { DEFAULT_DEADLINE_MS, type SharedWork, monotonicMs, shareWork, waitFor } from './deadline.js';
+import { QuestionContext, QueryBudgetError, type QuestionLimits } from './context.js';
+import { DEFAULT_DEADLINE_MS, monotonicMs, shareWork, waitFor } from './deadline.js';
 import { MAX_OTHER_PATHS, anotherPathCouldFix } from './other-paths.js';
 import { KeyChain } from './key-chain.js';
 import { AnswerValidator, type AnswerOutcome } from './answer.js';
-import type { ChainStep, ValidatedRecord, ValidationResult } from './result.js';
+import type { ValidatedRecord, ValidationResult } from './result.js';
 import { because } from './reasons.js';
 import { BOGUS_TTL, MAX_RESULT_TTL } from '../dnssec/ttl.js';
 import { ValidationInputError, toName, toType } from './input.js';
 import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
 import { AggressiveCache } from './aggressive-cache.js';
-import { answerFromCache, answerFromCacheNow } from './aggressive-answer.js';
+import { answerFromCache } from './aggressive-answer.js';
+import { type CachedResult, type Learnt, anchorSetKey, fromCacheNow } from './learnt.js';
 
 export { ValidationInputError, toName, toType };
 
@@ -113,20 +114,14 @@ export class Validator {
   private readonly crypto: CryptoOptions | undefined;
   private readonly prefetch: boolean;
   private anchors: readonly TrustAnchor[] | undefined;
-  private keyChain: KeyChain | undefined;
-  /** The anchors the key chain was built from, as one string (a change means a new chain). */
-  private chainAnchors = '';
-  /** The anchors valid at the last validation time (those of keyChain). */
-  private activeAnchors: readonly TrustAnchor[] = [];
-  /** The validation time the anchors were last judged at (the same second needs no new judgement). */
-  private chainNow: number | undefined;
+  /** What the validator has learnt, for the anchors and validation times it holds for (see learntAt). */
+  private learnt: Learnt | undefined;
   private readonly keyCacheSize: number;
   private readonly resultCacheSize: number;
   private readonly bogusTtl: number;
-  private readonly results = new Map<string, CachedResult>();
-  private readonly inFlight = new Map<string, SharedWork<CachedResult>>();
   private readonly deadlineMs: number;
-  private readonly aggressive: AggressiveCache | undefined;
+  private readonly aggressiveNsec: boolean;
+  private readonly aggressiveCacheSize: number;
 
   constructor(opts: ValidatorOptions) {
     this.source = opts.source;
@@ -138,45 +133,56 @@ export class Validator {
     this.resultCacheSize = opts.resultCacheSize ?? 1000;
     this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
     if (!(this.deadlineMs > 0)) throw new ValidationInputError(`deadlineMs must be a positive number, not ${this.deadlineMs}`);
-    this.aggressive = opts.aggressiveNsec === false ? undefined : new AggressiveCache(opts.aggressiveCacheSize ?? 10_000);
+    this.aggressiveNsec = opts.aggressiveNsec !== false;
+    this.aggressiveCacheSize = opts.aggressiveCacheSize ?? 10_000;
     this.bogusTtl = opts.bogusTtl ?? BOGUS_TTL;
   }
 
   /**
-   * The key chain for the anchors valid at `now` (RFC 9718 §2.1: each
-   * KeyDigest has its window), judged at every validation: when the set
-   * changes (a KSK roll while the process runs), a new chain with an empty
-   * key cache, and the results of the old anchors are dropped.
+   * What was learnt (key chain, RFC 8198 records, results, questions in
+   * flight) for the anchors valid at `now` (RFC 9718 §2.1: each KeyDigest
+   * has its window), judged at every validation. It is started afresh, and
+   * the old one dropped, when
+   * - the anchor set changes (a KSK roll while the process runs): nothing
+   *   learnt under the old anchors is kept;
+   * - the clock went back before the latest validation time it served: what
+   *   was learnt was judged at later times, and a signature valid then may
+   *   not be valid yet (RFC 4035 §5.3.1: inception <= now).
+   * Questions still in flight keep the old one: their keys, denial records
+   * and results land there and are not seen by later questions, which
+   * neither join them.
    */
-  private chain(now: number): KeyChain {
-    if (this.keyChain && now === this.chainNow) return this.keyChain;
+  private learntAt(now: number): Learnt {
+    // The same second as the last validation: the same anchors are valid, and nothing was learnt later.
+    if (this.learnt && now === this.learnt.latest) return this.learnt;
     this.anchors ??= loadTrustAnchorWindows(DEFAULT_ROOT_ANCHORS_PATH);
     const active = anchorsAt(this.anchors, now);
     if (active.length === 0) {
       const file = this.anchors.find((a) => a.validity?.[0])?.validity?.[0]?.file ?? 'trust anchors';
       throw new AnchorFileError(file, `no trust anchor is valid at ${new Date(now * 1000).toISOString()} (check validFrom/validUntil and the clock)`);
     }
-    const key = active.map((a) => `${a.source}|${a.ds.length}|${a.dnskeys.length}`).join(';');
-    if (!this.keyChain || key !== this.chainAnchors) {
-      if (this.keyChain) {
-        // Nothing learnt under the old anchors is kept: results, keys, and the RFC 8198 records they verified.
-        this.results.clear();
-        this.aggressive?.clear();
-      }
-      const aggressive = this.aggressive;
-      this.keyChain = new KeyChain(active, this.keyCacheSize, aggressive ? (name, at) => aggressive.isAbsent(name, at) : undefined);
-      this.activeAnchors = active;
-      this.chainAnchors = key;
+    const key = anchorSetKey(active);
+    const l = this.learnt;
+    if (l && l.anchorsKey === key && now >= l.latest) {
+      l.latest = now;
+      return l;
     }
-    this.chainNow = now;
-    return this.keyChain;
+    const aggressive = this.aggressiveNsec ? new AggressiveCache(this.aggressiveCacheSize) : undefined;
+    this.learnt = {
+      anchorsKey: key,
+      anchors: active,
+      latest: now,
+      keyChain: new KeyChain(active, this.keyCacheSize, aggressive ? (name, at) => aggressive.isAbsent(name, at) : undefined),
+      aggressive,
+      results: new Map(),
+      inFlight: new Map(),
+    };
+    return this.learnt;
   }
 
   /** Forgets every validated key and result (the next question walks the chain again). */
   clearCache(): void {
-    this.keyChain?.clear();
-    this.aggressive?.clear();
-    this.results.clear();
+    this.learnt = undefined;
   }
 
   /** MX records of `name` with the answer's status (a null MX, RFC 7505, is preference 0 and "."). */
@@ -211,68 +217,50 @@ export class Validator {
     const cryptoReady = pureCryptoReady();
     if (cryptoReady !== undefined) await cryptoReady;
     const now = this.clock();
-    // The anchors are judged first: a change (a KSK roll) drops the results of the old ones.
-    this.chain(now);
+    // The anchors and the clock are judged first: a change (a KSK roll, a clock gone back) starts afresh.
+    const learnt = this.learntAt(now);
+    const { results, inFlight } = learnt;
     const key = `${nameKey(qname)}|${qtype}`;
-    const hit = this.results.get(key);
+    const hit = results.get(key);
     if (hit && hit.expires > now) {
-      this.results.delete(key);
-      this.results.set(key, hit);
+      results.delete(key);
+      results.set(key, hit);
       return present(hit, qname, qtype, hit.outcome.status === 'bogus' ? 0 : hit.expires - now);
     }
-    if (hit) this.results.delete(key);
+    if (hit) results.delete(key);
     // RFC 8198: an answer the validated records held prove, decided now
     // (no query, nothing to wait for, so no deadline or abort to arm). Not
     // kept as a result: deciding it again costs about what a result-cache
     // hit does, and keeping every fresh name's result until it is evicted
     // made the garbage collector the largest cost of bulk NXDOMAINs.
-    const held = this.fromCacheNow(qname, qtype, now);
+    const held = fromCacheNow(learnt, qname, qtype, now);
     if (held) return present(held, qname, qtype, held.outcome.ttl);
     // Identical questions in flight are validated once.
-    let pending = this.inFlight.get(key);
+    let pending = inFlight.get(key);
     if (!pending) {
       const deadline = monotonicMs() + deadlineMs;
-      const work = shareWork((signal) => this.compute(qname, qtype, now, { signal, deadline }));
+      const work = shareWork((signal) => this.compute(learnt, qname, qtype, now, { signal, deadline }));
       const forget = (): void => {
-        if (this.inFlight.get(key) === work) this.inFlight.delete(key);
+        if (inFlight.get(key) === work) inFlight.delete(key);
       };
       work.promise.then(forget, forget);
       work.controller.signal.addEventListener('abort', forget, { once: true });
-      this.inFlight.set(key, work);
+      inFlight.set(key, work);
       pending = work;
     }
     const done = await waitFor(pending, opts.signal, deadlineMs, `${nameToText(qname)} ${typeToText(qtype)}`);
-    this.remember(key, done, now);
-    return present(done, qname, qtype, done.outcome.ttl);
-  }
-
-  /** Keeps a result (LRU): secure and insecure ones for their TTL, bogus ones for bogusTtl, transient ones not. */
-  private remember(key: string, done: CachedResult, now: number): void {
     const keep = done.outcome.status === 'bogus' ? !done.transient && this.bogusTtl > 0 : done.outcome.ttl > 0;
-    if (this.resultCacheSize > 0 && keep && !this.results.has(key)) {
-      this.results.set(key, done.outcome.status === 'bogus' ? { ...done, expires: now + this.bogusTtl } : done);
-      if (this.results.size > this.resultCacheSize) {
+    if (this.resultCacheSize > 0 && keep && !results.has(key)) {
+      results.set(key, done.outcome.status === 'bogus' ? { ...done, expires: now + this.bogusTtl } : done);
+      if (results.size > this.resultCacheSize) {
         // The oldest eighth in one pass: a Map walked from its start again
         // for every insertion skips the holes of all earlier deletions.
         const drop = Math.max(1, this.resultCacheSize >> 3);
-        const oldest = this.results.keys();
-        for (let i = 0; i < drop; i++) this.results.delete(oldest.next().value as string);
+        const oldest = results.keys();
+        for (let i = 0; i < drop; i++) results.delete(oldest.next().value as string);
       }
     }
-  }
-
-  /**
-   * The answer the RFC 8198 cache proves, when everything it needs is held
-   * settled (aggressive-answer.ts answerFromCacheNow); undefined otherwise,
-   * and compute() then takes the full way (which tries the cache again,
-   * waiting for entries being decided).
-   */
-  private fromCacheNow(qname: Name, qtype: number, now: number): CachedResult | undefined {
-    if (!this.aggressive) return undefined;
-    const ctx = new TraceOnly(now);
-    const out = answerFromCacheNow(this.aggressive, this.chain(now), ctx, qname, qtype);
-    if (out === undefined || out === 'unknown') return undefined;
-    return { outcome: out, chain: ctx.trace, expires: now + out.ttl };
+    return present(done, qname, qtype, done.outcome.ttl);
   }
 
   /**
@@ -281,27 +269,28 @@ export class Validator {
    * with a fresh key chain, and the first verdict that is not bogus wins (its
    * key chain then replaces the one learnt through the suspect path).
    */
-  private async compute(qname: Name, qtype: number, now: number, limits: QuestionLimits): Promise<CachedResult> {
-    const first = await this.computeVia(this.source, this.chain(now), qname, qtype, now, limits);
+  private async compute(learnt: Learnt, qname: Name, qtype: number, now: number, limits: QuestionLimits): Promise<CachedResult> {
+    const first = await this.computeVia(learnt, this.source, learnt.keyChain, qname, qtype, now, limits);
     if (!anotherPathCouldFix(first.outcome) || !this.source.otherPaths) return first;
     for (const path of this.source.otherPaths().slice(0, MAX_OTHER_PATHS)) {
       if (limits.signal?.aborted) break;
-      const keys = new KeyChain(this.activeAnchors, this.keyCacheSize);
-      const again = await this.computeVia(path, keys, qname, qtype, now, limits).catch(() => undefined);
+      const keys = new KeyChain(learnt.anchors, this.keyCacheSize);
+      const again = await this.computeVia(learnt, path, keys, qname, qtype, now, limits).catch(() => undefined);
       if (again && again.outcome.status !== 'bogus') {
-        this.keyChain = keys;
+        learnt.keyChain = keys;
         return again;
       }
     }
     return first;
   }
 
-  private async computeVia(source: ResponseSource, keys: KeyChain, qname: Name, qtype: number, now: number, limits: QuestionLimits): Promise<CachedResult> {
+  private async computeVia(learnt: Learnt, source: ResponseSource, keys: KeyChain, qname: Name, qtype: number, now: number, limits: QuestionLimits): Promise<CachedResult> {
     const ctx = new QuestionContext(source, now, this.crypto, undefined, limits);
-    const answer = new AnswerValidator(keys, ctx, this.prefetch, this.aggressive);
-    if (this.aggressive) {
+    const aggressive = learnt.aggressive;
+    const answer = new AnswerValidator(keys, ctx, this.prefetch, aggressive);
+    if (aggressive) {
       // RFC 8198: what validated records already held prove needs no query.
-      const synthesised = await answerFromCache(this.aggressive, keys, ctx, qname, qtype).catch((e: unknown) => {
+      const synthesised = await answerFromCache(aggressive, keys, ctx, qname, qtype).catch((e: unknown) => {
         if (e instanceof QueryBudgetError) return undefined;
         throw e;
       });
@@ -345,15 +334,6 @@ export class Validator {
 function withBudgetReason(out: AnswerOutcome, ctx: QuestionContext): AnswerOutcome {
   if (out.status !== 'bogus' || !ctx.budget.exhausted) return out;
   return { ...out, reasons: [because({ kind: 'budget', detail: ctx.budget.describe() }), ...out.reasons] };
-}
-
-interface CachedResult {
-  readonly outcome: AnswerOutcome;
-  readonly chain: readonly ChainStep[];
-  /** Unix time when the result's TTL runs out. */
-  readonly expires: number;
-  /** Decided on an exhausted work budget: not kept. */
-  readonly transient?: boolean;
 }
 
 function present(c: CachedResult, qname: Name, qtype: number, ttl: number): ValidationResult {

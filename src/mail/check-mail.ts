@@ -63,19 +63,27 @@ function summaryOf(domain: string, mx: MxReport, hosts: readonly HostReport[]): 
   const count = (v: HostReport['dane']): number => hosts.filter((h) => h.dane === v).length;
   const parts = [`${hosts.length} host${hosts.length === 1 ? '' : 's'}${mx.implicit ? ' (implicit MX, RFC 5321 §5.1)' : ''}`];
   const required = count('required');
+  const encrypt = count('encrypt');
   const opportunistic = count('opportunistic');
   const refused = count('do-not-deliver');
+  const usable = hosts.length - refused;
   if (required) parts.push(`DANE required on ${required}`);
+  if (encrypt) parts.push(`TLS mandatory without authentication on ${encrypt} (secure TLSA, none usable)`);
   if (opportunistic) parts.push(`opportunistic TLS on ${opportunistic}`);
   if (refused) parts.push(`do not deliver to ${refused}`);
+  // RFC 7672 §2.2: only "opportunistic" hosts allow cleartext; "encrypt" hosts need TLS, "required" hosts authenticated TLS.
   const action =
-    refused === hosts.length
+    usable === 0
       ? 'defer: no usable host'
-      : required === hosts.length - refused
+      : required === usable
         ? 'deliver with authenticated TLS'
-        : required === 0
-          ? 'deliver with opportunistic TLS'
-          : 'deliver; TLS is not authenticated on some hosts';
+        : opportunistic === 0
+          ? required === 0
+            ? 'deliver with mandatory TLS, not authenticated'
+            : 'deliver with mandatory TLS; authenticated on some hosts only'
+          : required + encrypt === 0
+            ? 'deliver with opportunistic TLS'
+            : 'deliver; TLS is mandatory on some hosts, opportunistic on others';
   return `${domain}: ${parts.join(', ')}: ${action}`;
 }
 

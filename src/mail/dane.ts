@@ -5,9 +5,12 @@
  *
  *   do-not-deliver  a bogus or failed address or TLSA lookup (§2.1.1, §2.1.2):
  *                   the host must not be used; with no other host, defer
- *   opportunistic   no secure usable TLSA: MX or addresses insecure (§2.2.1,
- *                   §2.2.3), TLSA insecure or securely absent (§2.2), or
- *                   only unusable TLSA records (§3.1)
+ *   opportunistic   DANE does not apply: MX or addresses insecure (§2.2.1,
+ *                   §2.2.3), TLSA insecure or securely absent (§2.2):
+ *                   pre-DANE opportunistic TLS, cleartext allowed
+ *   encrypt         a secure non-empty TLSA RRset whose records are all
+ *                   unusable (§2.2, §3.1): TLS is mandatory (no cleartext),
+ *                   authentication is not required (Postfix "encrypt")
  *   required        a secure TLSA RRset with a usable record (§2.2, §3.1):
  *                   authenticated TLS, no fallback to cleartext or to an
  *                   unauthenticated session
@@ -70,7 +73,8 @@ export function decideHost(facts: HostFacts): DaneDecision {
       if (usable > 0) {
         return decision('required', `${usable} usable TLSA record${usable === 1 ? '' : 's'} at ${c.name}: authenticated TLS required, no fallback`, 'RFC 7672 §2.2, §3.1', i);
       }
-      return decision('opportunistic', `TLSA RRset ${c.name} has no usable record: TLS without authentication (Postfix "encrypt")`, 'RFC 7672 §3.1', i);
+      // §2.2: "Any connection to the MTA MUST be made via TLS, but authentication is not required."
+      return decision('encrypt', `TLSA RRset ${c.name} is secure but has no usable record: TLS is mandatory (no cleartext), without authentication`, 'RFC 7672 §2.2, §3.1', i);
     }
     // Insecure, or securely absent: try the next base domain (§2.2.3), else no DANE.
     last =

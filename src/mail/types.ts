@@ -25,8 +25,13 @@ export interface Lookup {
   readonly reasons: readonly Reason[];
 }
 
-/** RFC 7672 §2.1.1, §2.2, §3.1. */
-export type DaneVerdict = 'required' | 'opportunistic' | 'do-not-deliver';
+/**
+ * RFC 7672 §2.1.1, §2.2, §3.1: `required` authenticated TLS; `encrypt` TLS
+ * without authentication, never cleartext (a secure TLSA RRset of only
+ * unusable records); `opportunistic` pre-DANE TLS, cleartext allowed;
+ * `do-not-deliver` the host must not be used.
+ */
+export type DaneVerdict = 'required' | 'encrypt' | 'opportunistic' | 'do-not-deliver';
 
 export interface TlsaJudged {
   readonly usage: number;

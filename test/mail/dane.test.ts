@@ -77,9 +77,19 @@ describe('RFC 7672: the DANE verdict of one host', () => {
     expect(decideHost(facts({ tlsa: [tlsa('secure', [])] })).reason).toMatch(/securely absent/);
   });
 
-  it('§3.1: only unusable records (PKIX-EE): opportunistic, TLS without authentication', () => {
+  it('§2.2: a secure non-empty TLSA RRset of only unusable records (PKIX-EE): encrypt, TLS mandatory without authentication, never cleartext', () => {
     const d = decideHost(facts({ tlsa: [tlsa('secure', [pkix])] }));
-    expect([d.dane, d.rfc]).toEqual(['opportunistic', 'RFC 7672 §3.1']);
+    expect([d.dane, d.rfc, d.tlsaIndex]).toEqual(['encrypt', 'RFC 7672 §2.2, §3.1', 0]);
+    expect(d.reason).toMatch(/TLS is mandatory/);
+  });
+
+  it('§2.2, §2.2.3: unusable records at the expanded name decide (encrypt); the original name is not tried', () => {
+    const d = decideHost(facts({ tlsa: [tlsa('secure', [pkix], '_25._tcp.real.example.'), tlsa('secure', [ee], '_25._tcp.alias.example.')] }));
+    expect([d.dane, d.tlsaIndex]).toEqual(['encrypt', 0]);
+  });
+
+  it('§2.2: unusable records in an insecure TLSA RRset are not used at all: opportunistic', () => {
+    expect(decideHost(facts({ tlsa: [tlsa('insecure', [pkix])] })).dane).toBe('opportunistic');
   });
 
   it('§2.2.3: the expanded name is tried first; absent there, the original name decides', () => {

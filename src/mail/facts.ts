@@ -11,7 +11,7 @@ import { UpstreamError, type ValidationResult } from '../validator/result.js';
 import { ValidationInputError, type Validator } from '../validator/validator.js';
 import { readMx, readTlsa, readTxt } from '../validator/typed.js';
 import type { Lookup, LookupStatus, TlsaJudged } from './types.js';
-import { judgeTlsa } from './tlsa-usable.js';
+import { judgeMalformedTlsa, judgeTlsa } from './tlsa-usable.js';
 
 /** MX hosts looked at per domain (a hostile MX RRset cannot make a report ask thousands of questions). */
 export const MAX_MX_HOSTS = 16;
@@ -120,9 +120,9 @@ export interface HostFactsGathered {
 }
 
 const anyRecord = (rdata: Uint8Array): unknown => rdata;
-const judged = (rdata: Uint8Array): TlsaJudged | undefined => {
+const judged = (rdata: Uint8Array): TlsaJudged => {
   const t = readTlsa(rdata);
-  return t ? judgeTlsa(t) : undefined;
+  return t ? judgeTlsa(t) : judgeMalformedTlsa(rdata);
 };
 
 export const tlsaName = (host: string): string => `_25._tcp.${canonicalName(host) === '.' ? '' : canonicalName(host)}`;

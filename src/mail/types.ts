@@ -34,6 +34,7 @@ export interface Lookup {
 export type DaneVerdict = 'required' | 'encrypt' | 'opportunistic' | 'do-not-deliver';
 
 export interface TlsaJudged {
+  /** usage, selector, matchingType: -1 where a malformed RDATA (under 3 octets) does not hold the field. */
   readonly usage: number;
   readonly selector: number;
   readonly matchingType: number;

@@ -32,7 +32,7 @@ function hostReport(mxStatus: LookupStatus, g: HostFactsGathered): HostReport {
     addressStatus: g.addressStatus,
     tlsa: g.tlsa.map((t) => ({ name: t.lookup.name, status: t.lookup.status, records: t.records })),
   });
-  const shown = g.tlsa[d.tlsaIndex >= 0 ? d.tlsaIndex : g.tlsa.length - 1]!;
+  const shown = g.tlsa.length > 0 ? g.tlsa[d.tlsaIndex >= 0 ? d.tlsaIndex : g.tlsa.length - 1]! : undefined;
   return {
     name: g.host.name,
     preference: g.host.preference,
@@ -42,13 +42,15 @@ function hostReport(mxStatus: LookupStatus, g: HostFactsGathered): HostReport {
       records: [...g.a.lookup.data, ...g.aaaa.lookup.data],
       lookups: [g.a.lookup, g.aaaa.lookup],
     },
-    tlsa: {
-      name: shown.lookup.name,
-      status: shown.lookup.status,
-      records: shown.records,
-      usable: shown.records.filter((r) => r.usable).length,
-      lookups: g.tlsa.map((t) => t.lookup),
-    },
+    tlsa: shown
+      ? {
+          name: shown.lookup.name,
+          status: shown.lookup.status,
+          records: shown.records,
+          usable: shown.records.filter((r) => r.usable).length,
+          lookups: g.tlsa.map((t) => t.lookup),
+        }
+      : null,
     dane: d.dane,
     reason: d.reason,
     rfc: d.rfc,
@@ -111,7 +113,7 @@ export async function checkMail(domain: string, options: CheckMailOptions): Prom
 
   const mxPending = mxFact(v, name).then(async (mx) => {
     const shape = hostsOf(name, mx);
-    const gathered = await Promise.all(shape.hosts.map((h) => gatherHost(v, h)));
+    const gathered = await Promise.all(shape.hosts.map((h) => gatherHost(v, h, mx.lookup.status)));
     return { mx, shape, gathered };
   });
   const [mxDone, spfF, dmarcF, stsF, rptF, dkimF] = await Promise.all([

@@ -115,7 +115,7 @@ export interface HostFactsGathered {
   readonly aaaa: Fact<unknown>;
   readonly addressStatus: LookupStatus;
   readonly expanded: string;
-  /** TLSA lookups: the expanded name's first when it differs (RFC 7672 §2.2.3), then the host's own. */
+  /** TLSA lookups: the expanded name's first when it differs (RFC 7672 §2.2.3), then the host's own; none where DANE does not apply. */
   readonly tlsa: readonly Fact<TlsaJudged>[];
 }
 
@@ -127,11 +127,24 @@ const judged = (rdata: Uint8Array): TlsaJudged => {
 
 export const tlsaName = (host: string): string => `_25._tcp.${canonicalName(host) === '.' ? '' : canonicalName(host)}`;
 
-/** A, AAAA and TLSA of one host, asked in parallel (the expanded name's TLSA once the addresses show it). */
-export async function gatherHost(v: Validator, host: HostName): Promise<HostFactsGathered> {
-  const [a, aaaa, own] = await Promise.all([lookup(v, host.name, 'A', anyRecord), lookup(v, host.name, 'AAAA', anyRecord), lookup(v, tlsaName(host.name), 'TLSA', judged)]);
+/** The TLSA RRset of `host` at `_25._tcp.<host>`, each record judged (a malformed one too: unusable). */
+export const tlsaFact = (v: Validator, host: string): Promise<Fact<TlsaJudged>> => lookup(v, tlsaName(host), 'TLSA', judged);
+
+/**
+ * A and AAAA of one host, then its TLSA — only where DANE applies: a secure
+ * MX RRset (RFC 7672 §2.2.1) and secure address records (§2.2.2, §2.2.3),
+ * as Postfix does; elsewhere TLSA is not asked, so its answer can neither
+ * leak the question nor change the report. TLSA names: the CNAME-expanded
+ * host name's first when it differs (§2.2.3), then the host's own, asked
+ * in parallel.
+ */
+export async function gatherHost(v: Validator, host: HostName, mxStatus: LookupStatus): Promise<HostFactsGathered> {
+  const [a, aaaa] = await Promise.all([lookup(v, host.name, 'A', anyRecord), lookup(v, host.name, 'AAAA', anyRecord)]);
   const from = a.lookup.status !== 'error' ? a.lookup : aaaa.lookup;
   const expanded = from.expanded;
-  const tlsa = expanded !== canonicalName(host.name) ? [await lookup(v, tlsaName(expanded), 'TLSA', judged), own] : [own];
-  return { host, a, aaaa, addressStatus: weakest([a.lookup.status, aaaa.lookup.status]), expanded, tlsa };
+  const addressStatus = weakest([a.lookup.status, aaaa.lookup.status]);
+  if (mxStatus !== 'secure' || addressStatus !== 'secure') return { host, a, aaaa, addressStatus, expanded, tlsa: [] };
+  const names = expanded !== canonicalName(host.name) ? [expanded, host.name] : [host.name];
+  const tlsa = await Promise.all(names.map((n) => tlsaFact(v, n)));
+  return { host, a, aaaa, addressStatus, expanded, tlsa };
 }

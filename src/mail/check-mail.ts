@@ -6,7 +6,7 @@
  */
 import { nameToText } from '../wire/name.js';
 import { toName, type Validator } from '../validator/validator.js';
-import { decideHost } from './dane.js';
+import { NO_ADDRESS_RFC, decideHost } from './dane.js';
 import { type Fact, type HostFactsGathered, canonicalName, gatherHost, hostsOf, mxFact, txtFact, weakest } from './facts.js';
 import { parseDkim } from './policy/dkim.js';
 import { parseDmarc } from './policy/dmarc.js';
@@ -30,6 +30,7 @@ function hostReport(mxStatus: LookupStatus, g: HostFactsGathered): HostReport {
   const d = decideHost({
     mxStatus,
     addressStatus: g.addressStatus,
+    addressCount: g.addressCount,
     tlsa: g.tlsa.map((t) => ({ name: t.lookup.name, status: t.lookup.status, records: t.records })),
   });
   const shown = g.tlsa.length > 0 ? g.tlsa[d.tlsaIndex >= 0 ? d.tlsaIndex : g.tlsa.length - 1]! : undefined;
@@ -89,13 +90,17 @@ function summaryOf(domain: string, mx: MxReport, hosts: readonly HostReport[]): 
   return `${domain}: ${parts.join(', ')}: ${action}`;
 }
 
-/** The overall status: the weakest status looked at; any host not to deliver to makes it bogus. */
+/**
+ * The overall status: the weakest status looked at; any host not to deliver
+ * to because of a DNSSEC failure or a failed lookup makes it bogus (a host
+ * that securely has no address is a fact, not a failure).
+ */
 function overall(mx: MxReport, hosts: readonly HostReport[], policies: readonly LookupStatus[]): LookupStatus {
   const statuses: LookupStatus[] = [mx.status, ...policies];
   for (const h of hosts) {
     statuses.push(h.addresses.status);
     if (h.tlsa) statuses.push(h.tlsa.status);
-    if (h.dane === 'do-not-deliver') statuses.push('bogus');
+    if (h.dane === 'do-not-deliver' && h.rfc !== NO_ADDRESS_RFC) statuses.push('bogus');
   }
   return weakest(statuses);
 }

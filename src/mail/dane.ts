@@ -4,7 +4,9 @@
  * TLSA lookups in the order RFC 7672 §2.2.3 tries them. No I/O here.
  *
  *   do-not-deliver  a bogus or failed address or TLSA lookup (§2.1.1, §2.1.2):
- *                   the host must not be used; with no other host, defer
+ *                   the host must not be used; with no other host, defer.
+ *                   Also a host without any A or AAAA record (RFC 5321
+ *                   §5.1): nothing to connect to
  *   opportunistic   DANE does not apply: MX or addresses insecure (§2.2.1,
  *                   §2.2.3), TLSA insecure or securely absent (§2.2):
  *                   pre-DANE opportunistic TLS, cleartext allowed
@@ -30,6 +32,8 @@ export interface HostFacts {
   readonly mxStatus: LookupStatus;
   /** The weakest status of the host's A and AAAA lookups. */
   readonly addressStatus: LookupStatus;
+  /** How many A and AAAA records the host has (0: NXDOMAIN or NODATA for both). */
+  readonly addressCount: number;
   /**
    * TLSA lookups in order: the CNAME-expanded host name first when it
    * differs, then the original name (RFC 7672 §2.2.3; §2.2.2 for the
@@ -46,6 +50,9 @@ export interface DaneDecision {
   readonly tlsaIndex: number;
 }
 
+/** The rule of a host without addresses (RFC 5321 §5.1): not a DNSSEC failure. */
+export const NO_ADDRESS_RFC = 'RFC 5321 §5.1';
+
 function decision(dane: DaneVerdict, reason: string, rfc: string, tlsaIndex = -1): DaneDecision {
   return { dane, reason, rfc, tlsaIndex };
 }
@@ -57,6 +64,9 @@ export function decideHost(facts: HostFacts): DaneDecision {
   }
   if (facts.addressStatus === 'error') {
     return decision('do-not-deliver', 'address lookup failed: do not connect to this host; defer if no other host is usable', 'RFC 7672 §2.1.2');
+  }
+  if (facts.addressCount === 0) {
+    return decision('do-not-deliver', 'no A or AAAA records (NXDOMAIN or NODATA): nothing to connect to; try the next host', 'RFC 5321 §5.1');
   }
   if (facts.mxStatus !== 'secure') {
     return decision('opportunistic', 'MX RRset is insecure: the host name is not authenticated, DANE is not applied (optional for an insecure MX)', 'RFC 7672 §2.2.1');

@@ -114,6 +114,8 @@ export interface HostFactsGathered {
   readonly a: Fact<unknown>;
   readonly aaaa: Fact<unknown>;
   readonly addressStatus: LookupStatus;
+  /** A and AAAA records found. */
+  readonly addressCount: number;
   readonly expanded: string;
   /** TLSA lookups: the expanded name's first when it differs (RFC 7672 §2.2.3), then the host's own; none where DANE does not apply. */
   readonly tlsa: readonly Fact<TlsaJudged>[];
@@ -133,7 +135,7 @@ export const tlsaFact = (v: Validator, host: string): Promise<Fact<TlsaJudged>> 
 /**
  * A and AAAA of one host, then its TLSA — only where DANE applies: a secure
  * MX RRset (RFC 7672 §2.2.1) and secure address records (§2.2.2, §2.2.3),
- * as Postfix does; elsewhere TLSA is not asked, so its answer can neither
+ * as Postfix does, and at least one address (RFC 5321 §5.1); elsewhere TLSA is not asked, so its answer can neither
  * leak the question nor change the report. TLSA names: the CNAME-expanded
  * host name's first when it differs (§2.2.3), then the host's own, asked
  * in parallel.
@@ -143,8 +145,9 @@ export async function gatherHost(v: Validator, host: HostName, mxStatus: LookupS
   const from = a.lookup.status !== 'error' ? a.lookup : aaaa.lookup;
   const expanded = from.expanded;
   const addressStatus = weakest([a.lookup.status, aaaa.lookup.status]);
-  if (mxStatus !== 'secure' || addressStatus !== 'secure') return { host, a, aaaa, addressStatus, expanded, tlsa: [] };
+  const addressCount = a.records.length + aaaa.records.length;
+  if (mxStatus !== 'secure' || addressStatus !== 'secure' || addressCount === 0) return { host, a, aaaa, addressStatus, addressCount, expanded, tlsa: [] };
   const names = expanded !== canonicalName(host.name) ? [expanded, host.name] : [host.name];
   const tlsa = await Promise.all(names.map((n) => tlsaFact(v, n)));
-  return { host, a, aaaa, addressStatus, expanded, tlsa };
+  return { host, a, aaaa, addressStatus, addressCount, expanded, tlsa };
 }

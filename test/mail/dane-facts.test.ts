@@ -25,7 +25,7 @@ describe('RFC 7672 facts: TLSA records', () => {
     expect(t.records).toHaveLength(1);
     expect(t.records[0]!.usable).toBe(false);
     expect(t.records[0]!.problem).toMatch(/shorter than 3 octets/);
-    expect(decideHost({ mxStatus: 'secure', addressStatus: 'secure', tlsa: [{ name: t.lookup.name, status: 'secure', records: t.records }] }).dane).toBe('encrypt');
+    expect(decideHost({ mxStatus: 'secure', addressStatus: 'secure', addressCount: 1, tlsa: [{ name: t.lookup.name, status: 'secure', records: t.records }] }).dane).toBe('encrypt');
   });
 });
 
@@ -51,5 +51,35 @@ describe('RFC 7672 facts: TLSA is looked up only where DANE applies (Postfix: no
     const r = await checkMail('plain.test', { validator: v });
     expect(r.hosts.map((h) => [h.dane, h.tlsa])).toEqual([['opportunistic', null]]);
     expect(r.summary).toContain('deliver with opportunistic TLS');
+  });
+});
+
+describe('RFC 5321 §5.1: an MX host without address records cannot be delivered to', () => {
+  const txt = ['gone.test.', '_dmarc.gone.test.', '_mta-sts.gone.test.', '_smtp._tls.gone.test.'].map((name) => ({ name, type: 'TXT', text: ';; Header: QR RCODE=NXDOMAIN\n;; Answer\n' }));
+  const nx = (name: string, type: string) => ({ name, type, text: ';; Header: QR RCODE=NXDOMAIN\n;; Answer\n' });
+
+  it('a host whose A and AAAA are NXDOMAIN: do-not-deliver, no TLSA asked; the other host carries the mail; the status is not made bogus', async () => {
+    const v = validatorFor([
+      { name: 'gone.test.', type: 'MX', text: 'gone.test. 300 IN MX 10 mx1.gone.test.\ngone.test. 300 IN MX 20 mx2.gone.test.' },
+      nx('mx1.gone.test.', 'A'),
+      nx('mx1.gone.test.', 'AAAA'),
+      { name: 'mx2.gone.test.', type: 'A', text: 'mx2.gone.test. 300 IN A 192.0.2.2' },
+      { name: 'mx2.gone.test.', type: 'AAAA', text: ';; Header: QR RCODE=NOERROR\n;; Answer\n' },
+      ...txt,
+    ]);
+    const r = await checkMail('gone.test', { validator: v });
+    expect(r.hosts.map((h) => [h.name, h.dane, h.rfc])).toEqual([
+      ['mx1.gone.test.', 'do-not-deliver', 'RFC 5321 §5.1'],
+      ['mx2.gone.test.', 'opportunistic', 'RFC 7672 §2.2.1'],
+    ]);
+    expect(r.hosts[0]!.tlsa).toBeNull();
+    expect(r.status).toBe('insecure');
+    expect(r.summary).toContain('do not deliver to 1');
+  });
+
+  it('the only host has no address: defer, not "deliver"', async () => {
+    const v = validatorFor([{ name: 'gone.test.', type: 'MX', text: 'gone.test. 300 IN MX 10 mx1.gone.test.' }, nx('mx1.gone.test.', 'A'), nx('mx1.gone.test.', 'AAAA'), ...txt]);
+    const r = await checkMail('gone.test', { validator: v });
+    expect(r.summary).toContain('defer: no usable host');
   });
 });

@@ -12,7 +12,7 @@ const SHA256 = 'ab'.repeat(32);
 const ee = judgeTlsa({ usage: 3, selector: 1, matchingType: 1, data: SHA256 });
 const pkix = judgeTlsa({ usage: 1, selector: 1, matchingType: 1, data: SHA256 });
 const tlsa = (status: LookupStatus, records = status === 'secure' || status === 'insecure' ? [ee] : [], name = '_25._tcp.mx.example.'): TlsaCandidate => ({ name, status, records });
-const facts = (over: Partial<HostFacts>): HostFacts => ({ mxStatus: 'secure', addressStatus: 'secure', tlsa: [tlsa('secure')], ...over });
+const facts = (over: Partial<HostFacts>): HostFacts => ({ mxStatus: 'secure', addressStatus: 'secure', addressCount: 1, tlsa: [tlsa('secure')], ...over });
 
 describe('RFC 7672 §3.1: which TLSA records are usable for SMTP', () => {
   it.each([
@@ -44,6 +44,11 @@ describe('RFC 7672: the DANE verdict of one host', () => {
   it('§2.2, §3.1: secure MX, addresses and TLSA with a usable record: required', () => {
     const d = decideHost(facts({}));
     expect([d.dane, d.rfc, d.tlsaIndex]).toEqual(['required', 'RFC 7672 §2.2, §3.1', 0]);
+  });
+
+  it('RFC 5321 §5.1: a host without A or AAAA records: do-not-deliver, before any DANE rule (even behind an insecure MX)', () => {
+    const d = decideHost(facts({ addressCount: 0, mxStatus: 'insecure' }));
+    expect([d.dane, d.rfc, d.tlsaIndex]).toEqual(['do-not-deliver', 'RFC 5321 §5.1', -1]);
   });
 
   it('§2.1.1: a bogus TLSA RRset: do-not-deliver', () => {

@@ -128,7 +128,8 @@ async function delvReport(lab: LabEnv, relayPort: number, domain: string): Promi
   const m = /\sTLSA\s+(\d+)\s+(\d+)\s+(\d+)\s+([0-9A-Fa-f\s]+)/.exec(tlsa.out);
   const records = m ? [{ usage: Number(m[1]), selector: Number(m[2]), matchingType: Number(m[3]), data: m[4]!.replace(/\s+/g, '').toLowerCase(), usable: true, problem: null }] : [];
   const addressStatus: LookupStatus = [a.status, aaaa.status].includes('bogus') ? 'bogus' : [a.status, aaaa.status].includes('insecure') ? 'insecure' : 'secure';
-  return decideHost({ mxStatus: mx.status, addressStatus, tlsa: [{ name: `_25._tcp.${exchange}`, status: tlsa.status, records }] }).dane;
+  const addressCount = [a.out, aaaa.out].reduce((n, o) => n + (o.match(/\sIN\s+(A|AAAA)\s+\S/g)?.length ?? 0), 0);
+  return decideHost({ mxStatus: mx.status, addressStatus, addressCount, tlsa: [{ name: `_25._tcp.${exchange}`, status: tlsa.status, records }] }).dane;
 }
 
 async function main(): Promise<number> {

@@ -6,7 +6,7 @@
  */
 import { nameToText } from '../wire/name.js';
 import { toName, type Validator } from '../validator/validator.js';
-import { decideHost } from './dane.js';
+import { NO_ADDRESS_RFC, decideHost } from './dane.js';
 import { type Fact, type HostFactsGathered, canonicalName, gatherHost, hostsOf, mxFact, txtFact, weakest } from './facts.js';
 import { parseDkim } from './policy/dkim.js';
 import { parseDmarc } from './policy/dmarc.js';
@@ -30,9 +30,10 @@ function hostReport(mxStatus: LookupStatus, g: HostFactsGathered): HostReport {
   const d = decideHost({
     mxStatus,
     addressStatus: g.addressStatus,
+    addressCount: g.addressCount,
     tlsa: g.tlsa.map((t) => ({ name: t.lookup.name, status: t.lookup.status, records: t.records })),
   });
-  const shown = g.tlsa[d.tlsaIndex >= 0 ? d.tlsaIndex : g.tlsa.length - 1]!;
+  const shown = g.tlsa.length > 0 ? g.tlsa[d.tlsaIndex >= 0 ? d.tlsaIndex : g.tlsa.length - 1]! : undefined;
   return {
     name: g.host.name,
     preference: g.host.preference,
@@ -42,13 +43,15 @@ function hostReport(mxStatus: LookupStatus, g: HostFactsGathered): HostReport {
       records: [...g.a.lookup.data, ...g.aaaa.lookup.data],
       lookups: [g.a.lookup, g.aaaa.lookup],
     },
-    tlsa: {
-      name: shown.lookup.name,
-      status: shown.lookup.status,
-      records: shown.records,
-      usable: shown.records.filter((r) => r.usable).length,
-      lookups: g.tlsa.map((t) => t.lookup),
-    },
+    tlsa: shown
+      ? {
+          name: shown.lookup.name,
+          status: shown.lookup.status,
+          records: shown.records,
+          usable: shown.records.filter((r) => r.usable).length,
+          lookups: g.tlsa.map((t) => t.lookup),
+        }
+      : null,
     dane: d.dane,
     reason: d.reason,
     rfc: d.rfc,
@@ -63,29 +66,41 @@ function summaryOf(domain: string, mx: MxReport, hosts: readonly HostReport[]): 
   const count = (v: HostReport['dane']): number => hosts.filter((h) => h.dane === v).length;
   const parts = [`${hosts.length} host${hosts.length === 1 ? '' : 's'}${mx.implicit ? ' (implicit MX, RFC 5321 §5.1)' : ''}`];
   const required = count('required');
+  const encrypt = count('encrypt');
   const opportunistic = count('opportunistic');
   const refused = count('do-not-deliver');
+  const usable = hosts.length - refused;
   if (required) parts.push(`DANE required on ${required}`);
+  if (encrypt) parts.push(`TLS mandatory without authentication on ${encrypt} (secure TLSA, none usable)`);
   if (opportunistic) parts.push(`opportunistic TLS on ${opportunistic}`);
   if (refused) parts.push(`do not deliver to ${refused}`);
+  // RFC 7672 §2.2: only "opportunistic" hosts allow cleartext; "encrypt" hosts need TLS, "required" hosts authenticated TLS.
   const action =
-    refused === hosts.length
+    usable === 0
       ? 'defer: no usable host'
-      : required === hosts.length - refused
+      : required === usable
         ? 'deliver with authenticated TLS'
-        : required === 0
-          ? 'deliver with opportunistic TLS'
-          : 'deliver; TLS is not authenticated on some hosts';
+        : opportunistic === 0
+          ? required === 0
+            ? 'deliver with mandatory TLS, not authenticated'
+            : 'deliver with mandatory TLS; authenticated on some hosts only'
+          : required + encrypt === 0
+            ? 'deliver with opportunistic TLS'
+            : 'deliver; TLS is mandatory on some hosts, opportunistic on others';
   return `${domain}: ${parts.join(', ')}: ${action}`;
 }
 
-/** The overall status: the weakest status looked at; any host not to deliver to makes it bogus. */
+/**
+ * The overall status: the weakest status looked at; any host not to deliver
+ * to because of a DNSSEC failure or a failed lookup makes it bogus (a host
+ * that securely has no address is a fact, not a failure).
+ */
 function overall(mx: MxReport, hosts: readonly HostReport[], policies: readonly LookupStatus[]): LookupStatus {
   const statuses: LookupStatus[] = [mx.status, ...policies];
   for (const h of hosts) {
     statuses.push(h.addresses.status);
     if (h.tlsa) statuses.push(h.tlsa.status);
-    if (h.dane === 'do-not-deliver') statuses.push('bogus');
+    if (h.dane === 'do-not-deliver' && h.rfc !== NO_ADDRESS_RFC) statuses.push('bogus');
   }
   return weakest(statuses);
 }
@@ -103,7 +118,7 @@ export async function checkMail(domain: string, options: CheckMailOptions): Prom
 
   const mxPending = mxFact(v, name).then(async (mx) => {
     const shape = hostsOf(name, mx);
-    const gathered = await Promise.all(shape.hosts.map((h) => gatherHost(v, h)));
+    const gathered = await Promise.all(shape.hosts.map((h) => gatherHost(v, h, mx.lookup.status)));
     return { mx, shape, gathered };
   });
   const [mxDone, spfF, dmarcF, stsF, rptF, dkimF] = await Promise.all([

@@ -4,10 +4,15 @@
  * TLSA lookups in the order RFC 7672 §2.2.3 tries them. No I/O here.
  *
  *   do-not-deliver  a bogus or failed address or TLSA lookup (§2.1.1, §2.1.2):
- *                   the host must not be used; with no other host, defer
- *   opportunistic   no secure usable TLSA: MX or addresses insecure (§2.2.1,
- *                   §2.2.3), TLSA insecure or securely absent (§2.2), or
- *                   only unusable TLSA records (§3.1)
+ *                   the host must not be used; with no other host, defer.
+ *                   Also a host without any A or AAAA record (RFC 5321
+ *                   §5.1): nothing to connect to
+ *   opportunistic   DANE does not apply: MX or addresses insecure (§2.2.1,
+ *                   §2.2.3), TLSA insecure or securely absent (§2.2):
+ *                   pre-DANE opportunistic TLS, cleartext allowed
+ *   encrypt         a secure non-empty TLSA RRset whose records are all
+ *                   unusable (§2.2, §3.1): TLS is mandatory (no cleartext),
+ *                   authentication is not required (Postfix "encrypt")
  *   required        a secure TLSA RRset with a usable record (§2.2, §3.1):
  *                   authenticated TLS, no fallback to cleartext or to an
  *                   unauthenticated session
@@ -27,6 +32,8 @@ export interface HostFacts {
   readonly mxStatus: LookupStatus;
   /** The weakest status of the host's A and AAAA lookups. */
   readonly addressStatus: LookupStatus;
+  /** How many A and AAAA records the host has (0: NXDOMAIN or NODATA for both). */
+  readonly addressCount: number;
   /**
    * TLSA lookups in order: the CNAME-expanded host name first when it
    * differs, then the original name (RFC 7672 §2.2.3; §2.2.2 for the
@@ -43,6 +50,9 @@ export interface DaneDecision {
   readonly tlsaIndex: number;
 }
 
+/** The rule of a host without addresses (RFC 5321 §5.1): not a DNSSEC failure. */
+export const NO_ADDRESS_RFC = 'RFC 5321 §5.1';
+
 function decision(dane: DaneVerdict, reason: string, rfc: string, tlsaIndex = -1): DaneDecision {
   return { dane, reason, rfc, tlsaIndex };
 }
@@ -54,6 +64,9 @@ export function decideHost(facts: HostFacts): DaneDecision {
   }
   if (facts.addressStatus === 'error') {
     return decision('do-not-deliver', 'address lookup failed: do not connect to this host; defer if no other host is usable', 'RFC 7672 §2.1.2');
+  }
+  if (facts.addressCount === 0) {
+    return decision('do-not-deliver', 'no A or AAAA records (NXDOMAIN or NODATA): nothing to connect to; try the next host', 'RFC 5321 §5.1');
   }
   if (facts.mxStatus !== 'secure') {
     return decision('opportunistic', 'MX RRset is insecure: the host name is not authenticated, DANE is not applied (optional for an insecure MX)', 'RFC 7672 §2.2.1');
@@ -70,7 +83,8 @@ export function decideHost(facts: HostFacts): DaneDecision {
       if (usable > 0) {
         return decision('required', `${usable} usable TLSA record${usable === 1 ? '' : 's'} at ${c.name}: authenticated TLS required, no fallback`, 'RFC 7672 §2.2, §3.1', i);
       }
-      return decision('opportunistic', `TLSA RRset ${c.name} has no usable record: TLS without authentication (Postfix "encrypt")`, 'RFC 7672 §3.1', i);
+      // §2.2: "Any connection to the MTA MUST be made via TLS, but authentication is not required."
+      return decision('encrypt', `TLSA RRset ${c.name} is secure but has no usable record: TLS is mandatory (no cleartext), without authentication`, 'RFC 7672 §2.2, §3.1', i);
     }
     // Insecure, or securely absent: try the next base domain (§2.2.3), else no DANE.
     last =

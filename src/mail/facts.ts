@@ -11,7 +11,7 @@ import { UpstreamError, type ValidationResult } from '../validator/result.js';
 import { ValidationInputError, type Validator } from '../validator/validator.js';
 import { readMx, readTlsa, readTxt } from '../validator/typed.js';
 import type { Lookup, LookupStatus, TlsaJudged } from './types.js';
-import { judgeTlsa } from './tlsa-usable.js';
+import { judgeMalformedTlsa, judgeTlsa } from './tlsa-usable.js';
 
 /** MX hosts looked at per domain (a hostile MX RRset cannot make a report ask thousands of questions). */
 export const MAX_MX_HOSTS = 16;
@@ -114,24 +114,40 @@ export interface HostFactsGathered {
   readonly a: Fact<unknown>;
   readonly aaaa: Fact<unknown>;
   readonly addressStatus: LookupStatus;
+  /** A and AAAA records found. */
+  readonly addressCount: number;
   readonly expanded: string;
-  /** TLSA lookups: the expanded name's first when it differs (RFC 7672 §2.2.3), then the host's own. */
+  /** TLSA lookups: the expanded name's first when it differs (RFC 7672 §2.2.3), then the host's own; none where DANE does not apply. */
   readonly tlsa: readonly Fact<TlsaJudged>[];
 }
 
 const anyRecord = (rdata: Uint8Array): unknown => rdata;
-const judged = (rdata: Uint8Array): TlsaJudged | undefined => {
+const judged = (rdata: Uint8Array): TlsaJudged => {
   const t = readTlsa(rdata);
-  return t ? judgeTlsa(t) : undefined;
+  return t ? judgeTlsa(t) : judgeMalformedTlsa(rdata);
 };
 
 export const tlsaName = (host: string): string => `_25._tcp.${canonicalName(host) === '.' ? '' : canonicalName(host)}`;
 
-/** A, AAAA and TLSA of one host, asked in parallel (the expanded name's TLSA once the addresses show it). */
-export async function gatherHost(v: Validator, host: HostName): Promise<HostFactsGathered> {
-  const [a, aaaa, own] = await Promise.all([lookup(v, host.name, 'A', anyRecord), lookup(v, host.name, 'AAAA', anyRecord), lookup(v, tlsaName(host.name), 'TLSA', judged)]);
+/** The TLSA RRset of `host` at `_25._tcp.<host>`, each record judged (a malformed one too: unusable). */
+export const tlsaFact = (v: Validator, host: string): Promise<Fact<TlsaJudged>> => lookup(v, tlsaName(host), 'TLSA', judged);
+
+/**
+ * A and AAAA of one host, then its TLSA — only where DANE applies: a secure
+ * MX RRset (RFC 7672 §2.2.1) and secure address records (§2.2.2, §2.2.3),
+ * as Postfix does, and at least one address (RFC 5321 §5.1); elsewhere TLSA is not asked, so its answer can neither
+ * leak the question nor change the report. TLSA names: the CNAME-expanded
+ * host name's first when it differs (§2.2.3), then the host's own, asked
+ * in parallel.
+ */
+export async function gatherHost(v: Validator, host: HostName, mxStatus: LookupStatus): Promise<HostFactsGathered> {
+  const [a, aaaa] = await Promise.all([lookup(v, host.name, 'A', anyRecord), lookup(v, host.name, 'AAAA', anyRecord)]);
   const from = a.lookup.status !== 'error' ? a.lookup : aaaa.lookup;
   const expanded = from.expanded;
-  const tlsa = expanded !== canonicalName(host.name) ? [await lookup(v, tlsaName(expanded), 'TLSA', judged), own] : [own];
-  return { host, a, aaaa, addressStatus: weakest([a.lookup.status, aaaa.lookup.status]), expanded, tlsa };
+  const addressStatus = weakest([a.lookup.status, aaaa.lookup.status]);
+  const addressCount = a.records.length + aaaa.records.length;
+  if (mxStatus !== 'secure' || addressStatus !== 'secure' || addressCount === 0) return { host, a, aaaa, addressStatus, addressCount, expanded, tlsa: [] };
+  const names = expanded !== canonicalName(host.name) ? [expanded, host.name] : [host.name];
+  const tlsa = await Promise.all(names.map((n) => tlsaFact(v, n)));
+  return { host, a, aaaa, addressStatus, addressCount, expanded, tlsa };
 }

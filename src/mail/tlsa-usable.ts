@@ -26,6 +26,22 @@ function problemOf(r: TlsaRecord): string | null {
   return null;
 }
 
+/**
+ * A TLSA RDATA too short to hold usage, selector and matching type (RFC 6698
+ * §2.1): still a record of the RRset, so unusable (RFC 7672 §3.1), never
+ * dropped (a secure RRset of only such records is not "no TLSA records").
+ */
+export function judgeMalformedTlsa(rdata: Uint8Array): TlsaJudged {
+  return {
+    usage: rdata[0] ?? -1,
+    selector: rdata[1] ?? -1,
+    matchingType: -1,
+    data: Buffer.from(rdata).toString('hex'),
+    usable: false,
+    problem: `malformed: RDATA of ${rdata.length} octet${rdata.length === 1 ? '' : 's'} is shorter than 3 octets (RFC 6698 §2.1; unusable, RFC 7672 §3.1)`,
+  };
+}
+
 /** Judges one TLSA record: usable for DANE SMTP or not, with the reason. */
 export function judgeTlsa(r: TlsaRecord): TlsaJudged {
   const problem = problemOf(r);

@@ -25,10 +25,16 @@ export interface Lookup {
   readonly reasons: readonly Reason[];
 }
 
-/** RFC 7672 §2.1.1, §2.2, §3.1. */
-export type DaneVerdict = 'required' | 'opportunistic' | 'do-not-deliver';
+/**
+ * RFC 7672 §2.1.1, §2.2, §3.1: `required` authenticated TLS; `encrypt` TLS
+ * without authentication, never cleartext (a secure TLSA RRset of only
+ * unusable records); `opportunistic` pre-DANE TLS, cleartext allowed;
+ * `do-not-deliver` the host must not be used.
+ */
+export type DaneVerdict = 'required' | 'encrypt' | 'opportunistic' | 'do-not-deliver';
 
 export interface TlsaJudged {
+  /** usage, selector, matchingType: -1 where a malformed RDATA (under 3 octets) does not hold the field. */
   readonly usage: number;
   readonly selector: number;
   readonly matchingType: number;

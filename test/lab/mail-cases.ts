@@ -27,6 +27,10 @@ export interface MailCase {
   readonly mtaSts?: { readonly id: string };
   readonly tlsRpt?: { readonly rua: readonly string[] };
   readonly dkimKeyType?: string;
+  /** The first host has no TLSA lookup (DANE does not apply, RFC 7672 §2.2.1-§2.2.3). */
+  readonly noTlsa?: boolean;
+  /** Text the one-line summary (what an MTA does) must contain. */
+  readonly summary?: string;
 }
 
 export const mailCases: readonly MailCase[] = (JSON.parse(readFileSync(join(HERE, 'mail-cases.json'), 'utf8')) as { cases: MailCase[] }).cases;
@@ -58,5 +62,7 @@ export function expectFacts(c: MailCase, r: MailReport): void {
   if (c.mtaSts) expect(r.mtaSts.id).toBe(c.mtaSts.id);
   if (c.tlsRpt) expect(r.tlsRpt.rua).toEqual(c.tlsRpt.rua);
   if (c.dkimKeyType) expect(r.dkim[0]?.keyType).toBe(c.dkimKeyType);
+  if (c.noTlsa) expect(r.hosts[0]!.tlsa, `${c.name}: no TLSA lookup`).toBeNull();
+  if (c.summary) expect(r.summary, `${c.name} summary`).toContain(c.summary);
 }
 

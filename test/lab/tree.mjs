@@ -80,6 +80,17 @@ const DANE_RECORDS = [
   'twospf MX 10 mx.good',
   'twospf TXT "v=spf1 -all"',
   'twospf TXT "v=spf1 mx -all"',
+  // nohost: the first MX host does not exist (RFC 5321 §5.1: nothing to connect to); the second carries the mail.
+  'nohost MX 10 gone.nohost',
+  'nohost MX 20 mx.good',
+  // cnameout: the MX host is a CNAME out of the signed tree into unsigned.lab. (RFC 7672 §2.2.3: the chain is not
+  // secure, so no TLSA is used — not even the secure one published at the alias name itself).
+  'cnameout MX 10 alias.cnameout',
+  'alias.cnameout CNAME mx1.unsigned.lab.',
+  `_25._tcp.alias.cnameout TLSA 3 1 1 ${TLSA_DIGEST}`,
+  // mixtls: one host with only unusable TLSA (encrypt), one with usable TLSA (required).
+  'mixtls MX 10 mx.pkix',
+  'mixtls MX 20 mx.good',
 ];
 
 /** bulk.lab.: d0000..d0999, each with an MX to one host with TLSA, SPF and DMARC. */

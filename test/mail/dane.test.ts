@@ -12,7 +12,7 @@ const SHA256 = 'ab'.repeat(32);
 const ee = judgeTlsa({ usage: 3, selector: 1, matchingType: 1, data: SHA256 });
 const pkix = judgeTlsa({ usage: 1, selector: 1, matchingType: 1, data: SHA256 });
 const tlsa = (status: LookupStatus, records = status === 'secure' || status === 'insecure' ? [ee] : [], name = '_25._tcp.mx.example.'): TlsaCandidate => ({ name, status, records });
-const facts = (over: Partial<HostFacts>): HostFacts => ({ mxStatus: 'secure', addressStatus: 'secure', tlsa: [tlsa('secure')], ...over });
+const facts = (over: Partial<HostFacts>): HostFacts => ({ mxStatus: 'secure', addressStatus: 'secure', addressCount: 1, tlsa: [tlsa('secure')], ...over });
 
 describe('RFC 7672 §3.1: which TLSA records are usable for SMTP', () => {
   it.each([
@@ -46,6 +46,11 @@ describe('RFC 7672: the DANE verdict of one host', () => {
     expect([d.dane, d.rfc, d.tlsaIndex]).toEqual(['required', 'RFC 7672 §2.2, §3.1', 0]);
   });
 
+  it('RFC 5321 §5.1: a host without A or AAAA records: do-not-deliver, before any DANE rule (even behind an insecure MX)', () => {
+    const d = decideHost(facts({ addressCount: 0, mxStatus: 'insecure' }));
+    expect([d.dane, d.rfc, d.tlsaIndex]).toEqual(['do-not-deliver', 'RFC 5321 §5.1', -1]);
+  });
+
   it('§2.1.1: a bogus TLSA RRset: do-not-deliver', () => {
     expect(decideHost(facts({ tlsa: [tlsa('bogus')] })).dane).toBe('do-not-deliver');
   });
@@ -77,9 +82,19 @@ describe('RFC 7672: the DANE verdict of one host', () => {
     expect(decideHost(facts({ tlsa: [tlsa('secure', [])] })).reason).toMatch(/securely absent/);
   });
 
-  it('§3.1: only unusable records (PKIX-EE): opportunistic, TLS without authentication', () => {
+  it('§2.2: a secure non-empty TLSA RRset of only unusable records (PKIX-EE): encrypt, TLS mandatory without authentication, never cleartext', () => {
     const d = decideHost(facts({ tlsa: [tlsa('secure', [pkix])] }));
-    expect([d.dane, d.rfc]).toEqual(['opportunistic', 'RFC 7672 §3.1']);
+    expect([d.dane, d.rfc, d.tlsaIndex]).toEqual(['encrypt', 'RFC 7672 §2.2, §3.1', 0]);
+    expect(d.reason).toMatch(/TLS is mandatory/);
+  });
+
+  it('§2.2, §2.2.3: unusable records at the expanded name decide (encrypt); the original name is not tried', () => {
+    const d = decideHost(facts({ tlsa: [tlsa('secure', [pkix], '_25._tcp.real.example.'), tlsa('secure', [ee], '_25._tcp.alias.example.')] }));
+    expect([d.dane, d.tlsaIndex]).toEqual(['encrypt', 0]);
+  });
+
+  it('§2.2: unusable records in an insecure TLSA RRset are not used at all: opportunistic', () => {
+    expect(decideHost(facts({ tlsa: [tlsa('insecure', [pkix])] })).dane).toBe('opportunistic');
   });
 
   it('§2.2.3: the expanded name is tried first; absent there, the original name decides', () => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { FixtureSource, type Fixture } from '../../src/fixtures/fixture.js';
 import { checkMail } from '../../src/mail/check-mail.js';
-import { MAX_MX_HOSTS } from '../../src/mail/facts.js';
+import { MAX_MX_HOSTS, tlsaFact } from '../../src/mail/facts.js';
 import { parseAnchorText } from '../../src/dnssec/anchors.js';
 import { createValidator } from '../../src/validator/validator.js';
 
@@ -41,8 +41,10 @@ describe('checkMail on hostile answers', () => {
     const long = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(55)}.`;
     const v = validatorFor([{ name: 'long.test.', type: 'MX', text: `long.test. 300 IN MX 10 ${long}` }]);
     const r = await checkMail('long.test', { validator: v });
-    expect(r.hosts[0]!.tlsa!.status).toBe('error');
+    // No address answer in the fixture: do-not-deliver; TLSA is not asked for such a host (RFC 7672 §2.2.2).
     expect(r.hosts[0]!.dane).toBe('do-not-deliver');
+    const t = await tlsaFact(v, long);
+    expect([t.lookup.status, t.records]).toEqual(['error', []]);
   });
 
   it('a domain that is not a name rejects with ValidationInputError', async () => {

@@ -225,12 +225,11 @@ export async function runServe(cmd: ServeCommand, io: CliIo, signals: SignalSour
   signals.off('SIGHUP', reload);
   if (timer) clearInterval(timer);
   log('draining');
-  // The stop handlers stay until the drain is over: a second SIGTERM (systemd, timeout(1)) does not cut it short.
+  // The stop handlers stay on until the process exits: a second SIGTERM (systemd, timeout(1)) cuts neither the
+  // drain short nor the few steps between the drain and the exit (with them removed, it killed the process there).
   await server.drain(DRAIN_MS);
   await network.close();
   await keeper.close();
-  signals.off('SIGTERM', stop);
-  signals.off('SIGINT', stop);
   log(`stopped; stats ${server.stats.line()}`);
   return EXIT.SECURE;
 }

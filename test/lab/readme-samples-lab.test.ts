@@ -7,7 +7,8 @@
  * Needs root and the lab tools; skipped with the reason otherwise (CI=true
  * makes that a failure).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,13 +35,17 @@ declare global {
 describe.skipIf(skip)('README library samples against the DNSSEC lab', () => {
   let lab: StartedLab;
   let n = 0;
+  // Outside the repository: tsconfig.json includes test/, and these files are not for the typecheck.
+  let dir = '';
 
   beforeAll(async () => {
     if (unavailable !== null) throw new Error(`CI=true but the DNSSEC lab cannot run: ${unavailable}`);
+    dir = mkdtempSync(join(tmpdir(), 'dnssec-stub-readme-run-'));
     lab = await startLab();
   }, 120_000);
 
   afterAll(async () => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
     await stopLab();
   });
 
@@ -58,8 +63,6 @@ describe.skipIf(skip)('README library samples against the DNSSEC lab', () => {
       src = src.replaceAll(from, to);
     }
     expect(src).toContain('trustAnchors: globalThis.readmeSample');
-    const dir = join(lab.runDir, 'readme-samples');
-    mkdirSync(dir, { recursive: true });
     const file = join(dir, `sample-${process.pid}-${n++}.ts`);
     writeFileSync(file, `${src}\nexport {};\n`);
     await import(/* @vite-ignore */ file);

@@ -36,7 +36,7 @@ export { type Name, nameFromText, nameToText } from './wire/name.js';
 export { type Message, type RR, parseMessage, encodeQuery } from './wire/message.js';
 export { verifySignature, dsDigest, nsec3Hash, setDefaultBackend, pureCryptoReady, type CryptoOptions, type Backend } from './crypto/index.js';
 
-export { createUpstream, type Upstream, type UpstreamOptions, type UpstreamQueryOptions } from './resolver/upstream.js';
+export { createUpstream, type Upstream, type UpstreamOptions, type UpstreamQueryOptions, type UpstreamQuestion } from './resolver/upstream.js';
 export type { TryEvent } from './resolver/tries.js';
 export { TransportError, type ServerAddress, type Protocol, type Transport } from './resolver/transport.js';
 export {

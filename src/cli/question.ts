@@ -14,7 +14,7 @@ import { UsageError } from './io.js';
 /** NAME as typed → its presentation form (absolute, A-labels). Throws UsageError. */
 export function parseName(text: string): string {
   if (text === '') throw new UsageError('empty NAME: give a domain name (the root is ".")');
-  if (text === '-') throw new UsageError('"-" is not a domain name (names are not read from standard input)');
+  if (text === '-') throw new UsageError('"-" is not a domain name (to read names from standard input: --from -)');
   try {
     return nameToText(nameFromInput(text));
   } catch (e) {

@@ -62,6 +62,13 @@ export function checkUpstreamOptions(opts: unknown): void {
   checkOptionalString(o, 'caFile');
   checkOptionalString(o, 'httpsUrl');
   if (o['rotate'] !== undefined && typeof o['rotate'] !== 'boolean') fail(`rotate must be a boolean, not ${describeValue(o['rotate'])}`);
+  // Options of another protocol are a configuration bug, not something to
+  // ignore: without protocol 'https' an httpsUrl would silently ask over UDP.
+  const proto = typeof protocol === 'string' ? `'${protocol}'` : "'udp' (the default)";
+  if (o['httpsUrl'] !== undefined && protocol !== 'https') fail(`httpsUrl needs protocol 'https', not ${proto}`);
+  for (const key of ['tlsServerName', 'caFile']) {
+    if (o[key] !== undefined && protocol !== 'tls' && protocol !== 'https') fail(`${key} is for protocol 'tls' or 'https', not ${proto}`);
+  }
   const url = o['httpsUrl'];
   if (typeof url === 'string') {
     let parsed: URL;

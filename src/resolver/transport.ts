@@ -32,9 +32,10 @@ export interface UpstreamQuery {
   /**
    * The query's octets for message ID `id`, when they are not dnssec-stub's
    * own (DO=1, CD=1, EDNS 1232): the doctor's probes with other flags over
-   * one TCP, DoT or DoH transport (src/doctor/probers.ts). The answer is
-   * checked against `name` and `type` as always. Not for Upstream, which
-   * joins queries in flight by name and type.
+   * one UDP, TCP, DoT or DoH transport (src/doctor/probers.ts). The answer
+   * is checked against `name` and `type` as always. Not for Upstream, which
+   * joins queries in flight by name and type: it refuses such a query
+   * (`UpstreamQuestion`; test/resolver/upstream-refuses-own-octets.test.ts).
    */
   encode?: (id: number) => Uint8Array;
 }

@@ -140,7 +140,7 @@ export class UdpTransport implements Transport {
     const where = formatServer(this.opts.server);
     if (this.closed) throw new TransportError('closed', `UDP transport to ${where} is closed`, where);
     const id = randomId();
-    const query = encodeQuery(q.name, q.type, { id });
+    const query = q.encode ? q.encode(id) : encodeQuery(q.name, q.type, { id });
     const expected: ExpectedResponse = { id, name: q.name, type: q.type, class: 1 };
     const got = await udpTry(this.opts.server, query, expected, {
       timeoutMs: this.opts.timeoutMs,

@@ -85,6 +85,14 @@ export interface UpstreamQueryOptions {
  * heavy loss (30% each way leaves about half the tries answered; 12 tries
  * all lost is a 1 in 3000 event), bounded so a dead upstream costs little.
  */
+/**
+ * A question for the upstream: name and type only. `UpstreamQuery.encode`
+ * (a query with other flags, for one transport) is refused, at compile time
+ * and at run time, because the upstream joins queries in flight by name and
+ * type and would ignore the flags.
+ */
+export type UpstreamQuestion = Omit<UpstreamQuery, 'encode'> & { encode?: undefined };
+
 export const MAX_TRIES_WITHIN_DEADLINE = 12;
 
 const DEFAULT_PORT: Record<Protocol, number> = { udp: 53, tcp: 53, tls: DEFAULT_DOT_PORT, https: 443 };
@@ -184,7 +192,12 @@ export class Upstream implements Transport {
    * signal only detaches that caller, and the shared query is aborted when
    * no caller is left.
    */
-  query(q: UpstreamQuery, signal?: AbortSignal, opts: UpstreamQueryOptions = {}): Promise<TransportResult> {
+  query(q: UpstreamQuestion, signal?: AbortSignal, opts: UpstreamQueryOptions = {}): Promise<TransportResult> {
+    // Joined by name and type only: a query with its own octets (other flags)
+    // would get another query's answer, or hand its answer to the others.
+    if ((q as UpstreamQuery).encode !== undefined) {
+      return Promise.reject(new TransportError('config', `query for ${describeQuery(q)}: Upstream does not take a query with its own octets (encode); use one transport for that`));
+    }
     if (this.closed) return Promise.reject(new TransportError('closed', 'upstream is closed'));
     if (signal?.aborted) return Promise.reject(new TransportError('aborted', `query for ${describeQuery(q)} aborted`, undefined, { cause: signal.reason }));
     const only = opts.server;

@@ -87,7 +87,7 @@ describe('names', () => {
 
   const refused: [string, string, RegExp][] = [
     ['the empty name', '', /^dnssec-stub: empty NAME: give a domain name \(the root is "\."\)$/],
-    ['"-"', '-', /^dnssec-stub: "-" is not a domain name \(names are not read from standard input\)$/],
+    ['"-"', '-', /^dnssec-stub: "-" is not a domain name \(to read names from standard input: --from -\)$/],
     ['a 64-octet label', `${'a'.repeat(64)}.test`, /invalid domain name "a{64}\.test": label longer than 63 octets/],
     ['a 64-octet label after IDNA', `${'ü'.repeat(60)}.test`, /invalid domain name .*label longer than 63 octets/],
     ['a name over 255 octets', `${'abcdefghi.'.repeat(26)}test`, /invalid domain name .*name longer than 255 octets/],

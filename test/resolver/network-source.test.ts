@@ -39,7 +39,8 @@ function addresses(rrs: readonly { type: number; rdata: Uint8Array }[]): string[
 describe('createNetworkSource against a real Unbound', () => {
   it.each(['udp', 'tcp', 'tls'] as const)('answers over %s', async (protocol) => {
     const server = protocol === 'tls' ? ub.tlsServer! : ub.server;
-    const source = createNetworkSource({ servers: [server], protocol, timeoutMs: 3000, attempts: 1, caFile: ub.caFile, tlsServerName: ub.tlsServerName });
+    const tls = protocol === 'tls' ? { caFile: ub.caFile, tlsServerName: ub.tlsServerName } : {};
+    const source = createNetworkSource({ servers: [server], protocol, timeoutMs: 3000, attempts: 1, ...tls });
     try {
       const m = await source.query(www, RRType.A);
       expect(m.rcode).toBe(Rcode.NOERROR);

@@ -431,8 +431,7 @@ describe('upstream', () => {
       protocol,
       timeoutMs: 5000,
       attempts: 1,
-      caFile: ub.caFile!,
-      tlsServerName: ub.tlsServerName,
+      ...(protocol === 'tcp' ? {} : { caFile: ub.caFile!, tlsServerName: ub.tlsServerName }),
     });
     const r = await up.query(A_TEST);
     expect(addresses(r)).toEqual(['192.0.2.1']);
@@ -511,8 +510,7 @@ describe('upstream', () => {
       timeoutMs: 5000,
       attempts: 1,
       idleTimeoutMs: 60_000,
-      caFile: ub.caFile!,
-      tlsServerName: ub.tlsServerName,
+      ...(protocol === 'tcp' ? {} : { caFile: ub.caFile!, tlsServerName: ub.tlsServerName }),
     });
     try {
       await Promise.all([up.query(A_TEST), up.query({ name: nameFromText('n1.test.'), type: RRType.A })]);

@@ -230,7 +230,7 @@ export function rejectAnswer(r: RejectedQuery): Answer {
     ad: false,
     rcode: r.rcode,
     questionBytes: r.questionBytes,
-    ...(r.edns ? { edns: { dnssecOk: r.dnssecOk } } : {}),
+    ...(r.edns ? { edns: { dnssecOk: r.dnssecOk, ...(r.ede !== undefined ? { ede: { code: r.ede, text: r.why } } : {}) } } : {}),
   };
   return { outcome: REJECT_OUTCOME[r.rcode] ?? 'formerr', cacheHit: false, why: r.why, response: (limit) => encodeResponse(init, limit) };
 }

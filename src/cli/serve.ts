@@ -121,10 +121,9 @@ Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP re-reads the trust anchors.
 Exit status: 0 after a drain, 64 usage error, 69 cannot listen, 70 internal error.
 `;
 
-/** Where signals come from (the process; tests pass an emitter). */
+/** Where signals come from (the process; tests pass an emitter). The handlers stay on until the process exits. */
 export interface SignalSource {
   on(signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP', listener: () => void): unknown;
-  off(signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP', listener: () => void): unknown;
 }
 
 /**
@@ -198,13 +197,8 @@ export async function runServe(cmd: ServeCommand, io: CliIo, signals: SignalSour
     return EXIT_CANNOT_LISTEN;
   }
 
-  const where = bound.map((b) => (b.host.includes(':') ? `[${b.host}]:${b.port}` : `${b.host}:${b.port}`)).join(' ');
-  log(`ready on ${where} (udp, tcp); ${anchors.length} trust anchor(s) from ${anchorFiles(cmd.trustAnchorFiles).join(', ')}`);
-  notifySystemd(io, io.env ?? {});
-
-  const timer = cmd.statsSeconds > 0 ? setInterval(() => log(`stats ${server.stats.line()}`), cmd.statsSeconds * 1000) : undefined;
-  timer?.unref?.();
-
+  // The signal handlers go on before the ready line and READY=1: a client (systemd, a test) may signal as soon as
+  // it sees them, and a SIGHUP or SIGTERM without a handler kills the process.
   const reload = (): void => {
     try {
       const next = loadAnchors(cmd.trustAnchorFiles);
@@ -221,12 +215,20 @@ export async function runServe(cmd: ServeCommand, io: CliIo, signals: SignalSour
   signals.on('SIGHUP', reload);
   signals.on('SIGTERM', stop);
   signals.on('SIGINT', stop);
+
+  const where = bound.map((b) => (b.host.includes(':') ? `[${b.host}]:${b.port}` : `${b.host}:${b.port}`)).join(' ');
+  log(`ready on ${where} (udp, tcp); ${anchors.length} trust anchor(s) from ${anchorFiles(cmd.trustAnchorFiles).join(', ')}`);
+  notifySystemd(io, io.env ?? {});
+
+  const timer = cmd.statsSeconds > 0 ? setInterval(() => log(`stats ${server.stats.line()}`), cmd.statsSeconds * 1000) : undefined;
+  timer?.unref?.();
+
   await stopped;
-  signals.off('SIGHUP', reload);
   if (timer) clearInterval(timer);
   log('draining');
-  // The stop handlers stay on until the process exits: a second SIGTERM (systemd, timeout(1)) cuts neither the
-  // drain short nor the few steps between the drain and the exit (with them removed, it killed the process there).
+  // The handlers stay on until the process exits: a second SIGTERM (systemd, timeout(1)) cuts neither the drain
+  // short nor the few steps between the drain and the exit, and a late SIGHUP does not kill it (with no handler,
+  // either signal killed the process there).
   await server.drain(DRAIN_MS);
   await network.close();
   await keeper.close();

@@ -6,6 +6,7 @@
  *                             from node_modules only when an algorithm needs it (src/crypto/_noble.ts)
  *   dist/cli/main.cjs.<v8>-<arch>.cache   V8's code cache of main.cjs for the Node that ran the build (code-cache.ts),
  *                             filled by replaying a shipped fixture once; another Node writes its own on first use
+ * It removes tsc's dist/src/cli/bin.js and code-cache.js (with their declarations), which only the bundle needs.
  * Why CommonJS and one file: Node 20's ES module loader resolves, links and compiles each of the ~150 modules apart,
  * which costs more than all of a fixture's validation (`npm run bench:cli`, README "Start-up").
  *
@@ -43,6 +44,11 @@ const common = {
 buildSync({ ...common, entryPoints: [join(out, 'src', 'cli', 'main.js')], outfile: join(cliDir, 'main.cjs') });
 buildSync({ ...common, entryPoints: [join(out, 'src', 'cli', 'bin.js')], outfile: join(cliDir, 'dnssec-stub.cjs'), banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } });
 chmodSync(join(cliDir, 'dnssec-stub.cjs'), 0o755);
+// tsc's output of the bin and its code cache is only this bundle's input: dist/src ships (package.json "files"), and a
+// dist/src/cli/bin.js would run the CLI if anything imported it. Nothing else in dist/src imports them.
+for (const name of ['bin', 'code-cache']) {
+  for (const ext of ['.js', '.d.ts', '.d.cts', '.js.map']) rmSync(join(out, 'src', 'cli', `${name}${ext}`), { force: true });
+}
 
 // Fill the code cache: one replay of a shipped fixture (an RSA and ECDSA chain, a TLSA answer).
 const warm = spawnSync(process.execPath, [join(cliDir, 'dnssec-stub.cjs'), 'validate', '--fixture', join(ROOT, 'fixtures', 'lab', 'mail-tlsa.json')], {

@@ -9,12 +9,17 @@
  * source only the length: the digest is what ties the cache to the exact source, so an edited bundle never runs
  * stale code. A cache that is missing, for another source, or rejected by V8 changes nothing but speed: the bundle
  * is compiled from source, and the cache is written again (atomically, when the process exits, so that it holds
- * every function the run compiled). A directory that cannot be written is left alone. `DNSSEC_STUB_CODE_CACHE=0`
- * turns the cache off (neither read nor written).
+ * every function the run compiled). `DNSSEC_STUB_CODE_CACHE=0` turns the cache off (neither read nor written).
+ *
+ * Where the package folder cannot be written (a global install run by another user), the cache lives in the user's
+ * own folder instead (userCacheDir): $XDG_CACHE_HOME/dnssec-stub or ~/.cache/dnssec-stub (%LOCALAPPDATA%\dnssec-stub
+ * on Windows), created with mode 0700, and used only if lstat shows a directory (not a symlink) owned by this user
+ * and not writable by group or others: a code cache is code, so nobody else may be able to put one there. Anything
+ * else means no cache: speed only, never an error, never a message.
  */
-import { accessSync, constants as fsConstants, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Script, constants as vmConstants } from 'node:vm';
 
 /** What happened to the cache: used it, had none (or none for this source), V8 refused it, or it is turned off. */
@@ -24,7 +29,7 @@ export interface LoadedBundle {
   /** The bundle's module.exports. */
   readonly exports: unknown;
   readonly status: CacheStatus;
-  /** The cache file of this Node for this bundle. */
+  /** The cache file of this Node for this bundle that writeCache writes (beside the bundle, or in the user's folder). */
   readonly cacheFile: string;
   /** Writes the cache now (the bin does this at exit when the status is not `accepted` or `off`). False if it cannot. */
   writeCache(): boolean;
@@ -49,6 +54,82 @@ export function cacheFileOf(bundle: string): string {
   return join(dirname(bundle), `${basename(bundle)}.${process.versions.v8}-${process.arch}-${options}.cache`);
 }
 
+/**
+ * The per-user cache folder: $XDG_CACHE_HOME/dnssec-stub (XDG Base Directory: only an absolute path counts), else
+ * $HOME/.cache/dnssec-stub; %LOCALAPPDATA%\dnssec-stub on Windows. Undefined when the environment names none.
+ */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
+  const absolute = (p: string | undefined): string | undefined => (p !== undefined && p !== '' && isAbsolute(p) ? p : undefined);
+  if (platform === 'win32') {
+    const local = absolute(env['LOCALAPPDATA']);
+    return local === undefined ? undefined : join(local, 'dnssec-stub');
+  }
+  const xdg = absolute(env['XDG_CACHE_HOME']);
+  if (xdg !== undefined) return join(xdg, 'dnssec-stub');
+  const home = absolute(env['HOME']);
+  return home === undefined ? undefined : join(home, '.cache', 'dnssec-stub');
+}
+
+/**
+ * True if `dir` may hold this user's code cache: lstat (a symlink is not followed) shows a directory owned by this
+ * user and not writable by group or others. On Windows, where the mode bits mean nothing, a directory (the per-user
+ * %LOCALAPPDATA% has the user's ACL).
+ */
+export function isPrivateDir(dir: string): boolean {
+  try {
+    const st = lstatSync(dir);
+    if (!st.isDirectory()) return false;
+    if (process.platform === 'win32' || process.getuid === undefined) return true;
+    return st.uid === process.getuid() && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The cache file of `bundle` in the user's folder: named also by the bundle's path, so that installs do not clash. */
+export function userCacheFileOf(bundle: string, dir: string): string {
+  return join(dir, `${sha256(bundle).toString('hex').slice(0, 12)}-${basename(cacheFileOf(bundle))}`);
+}
+
+/** Where a cache is looked for (in this order) and where a new one goes (`private`: the user's folder). */
+export interface CachePlaces {
+  readonly read: readonly string[];
+  readonly write: string | undefined;
+  readonly private: boolean;
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, fsConstants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The package folder when it can be written; else the user's folder (read first, then the package folder, which may
+ * hold a cache its owner wrote), or, when there is no usable user folder, the package folder read-only.
+ */
+export function cachePlaces(bundle: string, env: NodeJS.ProcessEnv = process.env): CachePlaces {
+  const beside = cacheFileOf(bundle);
+  if (writable(dirname(bundle))) return { read: [beside], write: beside, private: false };
+  const dir = userCacheDir(env);
+  if (dir === undefined) return { read: [beside], write: undefined, private: false };
+  const file = userCacheFileOf(bundle, dir);
+  return { read: isPrivateDir(dir) ? [file, beside] : [beside], write: file, private: true };
+}
+
+/** Creates the user's folder (mode 0700) if it is missing; true if it is then private to this user. */
+function preparePrivateDir(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch {
+    return false;
+  }
+  return isPrivateDir(dir);
+}
+
 function readCache(file: string, digest: Buffer): Buffer | undefined {
   let data: Buffer;
   try {
@@ -64,12 +145,17 @@ function readCache(file: string, digest: Buffer): Buffer | undefined {
  * Compiles and runs `bundle` (a CommonJS file) with the code cache; returns its exports and what became of the
  * cache. `useCache: false` compiles from source and reads and writes nothing.
  */
-export function loadBundle(bundle: string, useCache = process.env['DNSSEC_STUB_CODE_CACHE'] !== '0'): LoadedBundle {
+export function loadBundle(bundle: string, useCache = process.env['DNSSEC_STUB_CODE_CACHE'] !== '0', places?: CachePlaces): LoadedBundle {
   const bytes = readFileSync(bundle);
   const source = bytes.toString('utf8');
-  const cacheFile = cacheFileOf(bundle);
+  const where = useCache ? (places ?? cachePlaces(bundle)) : { read: [], write: undefined, private: false };
+  const cacheFile = where.write ?? cacheFileOf(bundle);
   const digest = useCache ? sha256(bytes) : undefined;
-  const cachedData = digest ? readCache(cacheFile, digest) : undefined;
+  let cachedData: Buffer | undefined;
+  for (const file of where.read) {
+    cachedData = digest ? readCache(file, digest) : undefined;
+    if (cachedData) break;
+  }
   // The CommonJS wrapper, as Node's loader applies it; a #! line is kept as a comment so that lines still match.
   const body = source.startsWith('#!') ? `//${source}` : source;
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${body}\n})`, {
@@ -86,12 +172,13 @@ export function loadBundle(bundle: string, useCache = process.env['DNSSEC_STUB_C
     status,
     cacheFile,
     writeCache(): boolean {
-      if (digest === undefined) return false;
+      if (digest === undefined || where.write === undefined) return false;
+      if (where.private && !preparePrivateDir(dirname(cacheFile))) return false;
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       try {
         // A read-only installation: do not even serialize.
         accessSync(dirname(cacheFile), fsConstants.W_OK);
-        writeFileSync(tmp, Buffer.concat([digest, script.createCachedData()]));
+        writeFileSync(tmp, Buffer.concat([digest, script.createCachedData()]), { mode: where.private ? 0o600 : 0o666 });
         renameSync(tmp, cacheFile);
         return true;
       } catch {

@@ -10,7 +10,7 @@
  * from dist/, and that the process ends by itself.
  */
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, openSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, openSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -197,5 +197,110 @@ describe('the package bin (dist/cli/dnssec-stub.cjs)', () => {
     const r = await run(join(broken, 'dnssec-stub.cjs'), ['validate', 'x.test']);
     expect(r.code).toBe(70);
     expect(r.stderr).toMatch(/^dnssec-stub: internal error: [^\n]*main\.cjs[^\n]*\n$/);
+  });
+});
+
+describe('the package bin in a package folder the user cannot write (a global install run by another user: uid 65534)', () => {
+  const NOBODY = 65534;
+  /** A copy of the installed bin and CLI bundle, owned by root (mode 0755), without a code cache. */
+  let ro: string;
+  let fixture: string;
+  let expected: string;
+
+  beforeAll(async () => {
+    chmodSync(pkg, 0o755);
+    ro = join(pkg, 'ro');
+    mkdirSync(join(ro, 'dist', 'cli'), { recursive: true, mode: 0o755 });
+    copyFileSync(join(ROOT, 'package.json'), join(ro, 'package.json'));
+    cpSync(join(pkg, 'trust-anchors'), join(ro, 'trust-anchors'), { recursive: true });
+    for (const f of ['dnssec-stub.cjs', 'main.cjs']) copyFileSync(join(pkg, 'dist', 'cli', f), join(ro, 'dist', 'cli', f));
+    chmodSync(join(ro, 'dist', 'cli', 'dnssec-stub.cjs'), 0o755);
+    fixture = join(ro, 'mail-tlsa.json');
+    copyFileSync(join(ROOT, 'fixtures', 'lab', 'mail-tlsa.json'), fixture);
+    chmodSync(fixture, 0o644);
+    expected = (await run(join(ro, 'dist', 'cli', 'dnssec-stub.cjs'), ['validate', '--fixture', fixture, '--json'])).stdout;
+    // root could write the folder: the run above must not have left a cache there.
+    for (const f of readdirSync(join(ro, 'dist', 'cli')).filter((f) => f.endsWith('.cache'))) rmSync(join(ro, 'dist', 'cli', f));
+  });
+
+  /** A home directory of uid 65534. */
+  function home(): string {
+    const h = join(pkg, `home-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(h, { mode: 0o755 });
+    chownSync(h, NOBODY, NOBODY);
+    return h;
+  }
+
+  function runAsNobody(env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['HOME', 'XDG_CACHE_HOME', 'DNSSEC_STUB_CODE_CACHE'].includes(k)));
+    return new Promise((resolve) => {
+      execFile(join(ro, 'dist', 'cli', 'dnssec-stub.cjs'), ['validate', '--fixture', fixture, '--json'], { uid: NOBODY, gid: NOBODY, cwd: ro, timeout: RUN_TIMEOUT_MS, encoding: 'utf8', env: { ...clean, NO_COLOR: '1', ...env } }, (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  const cachesIn = (d: string): string[] => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.cache')) : []);
+
+  it('writes the cache in ~/.cache/dnssec-stub (created 0700, its own), and the next run accepts it without writing again', async () => {
+    const h = home();
+    const first = await runAsNobody({ HOME: h });
+    expect(first).toEqual({ code: 0, stdout: expected, stderr: '' });
+    const user = join(h, '.cache', 'dnssec-stub');
+    const st = lstatSync(user);
+    expect([st.isDirectory(), st.mode & 0o777, st.uid]).toEqual([true, 0o700, NOBODY]);
+    const files = cachesIn(user);
+    expect(files).toHaveLength(1);
+    const file = join(user, files[0]!);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(cachesIn(join(ro, 'dist', 'cli'))).toEqual([]);
+    const mtime = statSync(file).mtimeMs;
+    const second = await runAsNobody({ HOME: h });
+    expect(second).toEqual(first);
+    expect(cachesIn(user)).toEqual(files);
+    expect(statSync(file).mtimeMs).toBe(mtime);
+  });
+
+  it('$XDG_CACHE_HOME/dnssec-stub when set', async () => {
+    const h = home();
+    const xdg = join(h, 'xdg');
+    mkdirSync(xdg, { mode: 0o700 });
+    chownSync(xdg, NOBODY, NOBODY);
+    expect(await runAsNobody({ HOME: h, XDG_CACHE_HOME: xdg })).toEqual({ code: 0, stdout: expected, stderr: '' });
+    expect(cachesIn(join(xdg, 'dnssec-stub'))).toHaveLength(1);
+    expect(existsSync(join(h, '.cache'))).toBe(false);
+  });
+
+  it('a folder that is group-writable, owned by another user, or a symlink is not used: same answer, no message, nothing written', async () => {
+    const h = home();
+    const user = join(h, '.cache', 'dnssec-stub');
+    mkdirSync(user, { recursive: true });
+    chownSync(join(h, '.cache'), NOBODY, NOBODY);
+    const target = join(h, 'target');
+    mkdirSync(target, { mode: 0o700 });
+    chownSync(target, NOBODY, NOBODY);
+    const cases: [string, () => void][] = [
+      ['group-writable', () => { chownSync(user, NOBODY, NOBODY); chmodSync(user, 0o770); }],
+      ['world-writable', () => { chownSync(user, NOBODY, NOBODY); chmodSync(user, 0o707); }],
+      ['owned by root', () => { chownSync(user, 0, 0); chmodSync(user, 0o777); }],
+      ['a symlink to a private folder', () => { rmSync(user, { recursive: true }); symlinkSync(target, user, 'dir'); }],
+    ];
+    for (const [what, make] of cases) {
+      make();
+      expect(await runAsNobody({ HOME: h }), what).toEqual({ code: 0, stdout: expected, stderr: '' });
+      expect(cachesIn(user), what).toEqual([]);
+      expect(cachesIn(target), what).toEqual([]);
+    }
+  });
+
+  it('DNSSEC_STUB_CODE_CACHE=0: nothing read or written, not even the folder created', async () => {
+    const h = home();
+    expect(await runAsNobody({ HOME: h, DNSSEC_STUB_CODE_CACHE: '0' })).toEqual({ code: 0, stdout: expected, stderr: '' });
+    expect(readdirSync(h)).toEqual([]);
+  });
+
+  it("tsc's dist/src/cli/bin.js and code-cache.js are removed by the build (only the bundle needs them)", () => {
+    for (const f of ['bin.js', 'bin.d.ts', 'bin.d.cts', 'code-cache.js', 'code-cache.d.ts']) expect(existsSync(join(pkg, 'dist', 'src', 'cli', f)), f).toBe(false);
+    expect(existsSync(join(pkg, 'dist', 'src', 'cli', 'main.js'))).toBe(true);
   });
 });

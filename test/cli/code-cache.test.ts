@@ -2,12 +2,12 @@
  * src/cli/code-cache.ts: the CLI bundle compiled through V8's code cache. A cache only ever changes speed: the code
  * that runs is the bundle's current source, whatever the cache file holds.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheFileOf, loadBundle } from '../../src/cli/code-cache.js';
+import { type CachePlaces, cacheFileOf, cachePlaces, isPrivateDir, loadBundle, userCacheDir, userCacheFileOf } from '../../src/cli/code-cache.js';
 
 let dir: string;
 let bundle: string;
@@ -118,5 +118,108 @@ describe('loadBundle', () => {
 
   it('a missing bundle throws (the bin reports it as an internal error)', () => {
     expect(() => loadBundle(join(dir, 'nope.cjs'), true)).toThrow(/ENOENT/);
+  });
+});
+
+describe('the per-user cache folder, for a package folder that cannot be written', () => {
+  it('is $XDG_CACHE_HOME/dnssec-stub (absolute only), else $HOME/.cache/dnssec-stub; %LOCALAPPDATA%\\dnssec-stub on Windows; none without them', () => {
+    expect(userCacheDir({ XDG_CACHE_HOME: '/x/cache', HOME: '/home/u' }, 'linux')).toBe('/x/cache/dnssec-stub');
+    expect(userCacheDir({ XDG_CACHE_HOME: 'relative', HOME: '/home/u' }, 'linux')).toBe('/home/u/.cache/dnssec-stub');
+    expect(userCacheDir({ XDG_CACHE_HOME: '', HOME: '/home/u' }, 'darwin')).toBe('/home/u/.cache/dnssec-stub');
+    expect(userCacheDir({}, 'linux')).toBeUndefined();
+    expect(userCacheDir({ HOME: 'home' }, 'linux')).toBeUndefined();
+    expect(userCacheDir({ HOME: '/home/u' }, 'win32')).toBeUndefined();
+  });
+
+  it('a writable package folder keeps its cache beside the bundle, whatever the user folder', () => {
+    expect(cachePlaces(bundle, { XDG_CACHE_HOME: join(dir, 'user') })).toEqual({ read: [cacheFileOf(bundle)], write: cacheFileOf(bundle), private: false });
+  });
+
+  it('is used only if it is a directory (lstat: not a symlink) owned by this user and not writable by group or others', () => {
+    const mine = join(dir, 'mine');
+    mkdirSync(mine, { mode: 0o700 });
+    expect(isPrivateDir(mine)).toBe(true);
+    chmodSync(mine, 0o755);
+    expect(isPrivateDir(mine)).toBe(true);
+    chmodSync(mine, 0o770);
+    expect(isPrivateDir(mine)).toBe(false);
+    chmodSync(mine, 0o702);
+    expect(isPrivateDir(mine)).toBe(false);
+    chmodSync(mine, 0o700);
+    const link = join(dir, 'link');
+    symlinkSync(mine, link, 'dir');
+    expect(isPrivateDir(link)).toBe(false);
+    const file = join(dir, 'file');
+    writeFileSync(file, '');
+    expect(isPrivateDir(file)).toBe(false);
+    expect(isPrivateDir(join(dir, 'missing'))).toBe(false);
+  });
+
+  it('a folder owned by another user, or by this user with another group that may write, is not used (the tests run as root, which can give it away)', () => {
+    const theirs = join(dir, 'theirs');
+    mkdirSync(theirs, { mode: 0o700 });
+    chownSync(theirs, 65534, 0);
+    expect(isPrivateDir(theirs)).toBe(false);
+    chownSync(theirs, 0, 65534);
+    expect(isPrivateDir(theirs)).toBe(true);
+    chmodSync(theirs, 0o720);
+    expect(isPrivateDir(theirs)).toBe(false);
+  });
+
+  /** The places cachePlaces gives for a package folder that cannot be written (root writes any folder: test/cli/cli-bin.test.ts runs the bin as another user). */
+  function readOnlyPlaces(user: string): CachePlaces {
+    const file = userCacheFileOf(bundle, user);
+    return { read: [file, cacheFileOf(bundle)], write: file, private: true };
+  }
+
+  it('the cache is written in the user folder, created with mode 0700, file 0600, named by the bundle path too; the next load accepts it', () => {
+    const user = join(dir, 'xdg', 'dnssec-stub');
+    const first = loadBundle(bundle, true, readOnlyPlaces(user));
+    expect(first.status).toBe('absent');
+    expect(first.writeCache()).toBe(true);
+    expect(first.cacheFile).toBe(userCacheFileOf(bundle, user));
+    expect(dirname(first.cacheFile)).toBe(user);
+    expect(lstatSync(user).mode & 0o777).toBe(0o700);
+    expect(statSync(first.cacheFile).mode & 0o777).toBe(0o600);
+    expect(existsSync(cacheFileOf(bundle))).toBe(false);
+    expect(userCacheFileOf(join(dir, 'other', 'main.cjs'), user)).not.toBe(first.cacheFile);
+    // A copy under a new name (see copied()) with the user's cache moved to the copy's name.
+    const copy = copied();
+    writeFileSync(userCacheFileOf(copy, user), readFileSync(first.cacheFile));
+    const second = loadBundle(copy, true, { read: [userCacheFileOf(copy, user), cacheFileOf(copy)], write: userCacheFileOf(copy, user), private: true });
+    expect(second.status).toBe('accepted');
+    expect((second.exports as Exports).answer()).toBe(41);
+  });
+
+  it('a cache in the read-only package folder (its owner wrote it) is still read; the user folder comes first', () => {
+    loadBundle(bundle, true).writeCache();
+    const copy = copied();
+    const user = join(dir, 'user');
+    const b = loadBundle(copy, true, { read: [userCacheFileOf(copy, user), cacheFileOf(copy)], write: userCacheFileOf(copy, user), private: true });
+    expect(b.status).toBe('accepted');
+  });
+
+  it('a user folder that is group-writable or a symlink: nothing is written, nothing thrown; the bundle still runs', () => {
+    const loose = join(dir, 'loose');
+    mkdirSync(loose);
+    chmodSync(loose, 0o775);
+    const b = loadBundle(bundle, true, readOnlyPlaces(loose));
+    expect((b.exports as Exports).answer()).toBe(41);
+    expect(b.writeCache()).toBe(false);
+    expect(existsSync(userCacheFileOf(bundle, loose))).toBe(false);
+    const real = join(dir, 'real');
+    mkdirSync(real, { mode: 0o700 });
+    const link = join(dir, 'linked');
+    symlinkSync(real, link, 'dir');
+    expect(loadBundle(copied(), true, readOnlyPlaces(link)).writeCache()).toBe(false);
+    expect(existsSync(userCacheFileOf(bundle, real))).toBe(false);
+  });
+
+  it('DNSSEC_STUB_CODE_CACHE=0 (useCache false) reads and writes no folder, the user folder neither', () => {
+    const user = join(dir, 'off');
+    const b = loadBundle(bundle, false, readOnlyPlaces(user));
+    expect(b.status).toBe('off');
+    expect(b.writeCache()).toBe(false);
+    expect(existsSync(user)).toBe(false);
   });
 });

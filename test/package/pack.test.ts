@@ -86,6 +86,11 @@ describe('npm pack', () => {
     expect(tarFiles.filter((f) => f.endsWith('.cache'))).toEqual([]);
   });
 
+  it("ships no tsc output of the bin (dist/src/cli/bin.js, code-cache.js): only dist/cli's bundle needs it", () => {
+    expect(tarFiles.filter((f) => /^package\/dist\/src\/cli\/(bin|code-cache)\./.test(f))).toEqual([]);
+    expect(tarFiles).toContain('package/dist/src/cli/main.js');
+  });
+
   it('ships no benchmarks, tests, sources or source maps', () => {
     expect(tarFiles.filter((f) => /\.map$|^package\/(dist\/bench|bench|test|src|scripts)\//.test(f))).toEqual([]);
     const js = tarFiles.filter((f) => f.endsWith('.js'));

@@ -39,6 +39,10 @@ const common = {
   banner: { js: 'var __dnssec_stub_import_meta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
   external: ['@noble/*'],
   legalComments: 'none',
+  // ASCII only (other characters as \u escapes): the bin then decodes the bundle as latin1, not UTF-8 (code-cache.ts),
+  // about 2 ms less at every start.
+  charset: 'ascii',
+  minifyWhitespace: true,
 };
 
 buildSync({ ...common, entryPoints: [join(out, 'src', 'cli', 'main.js')], outfile: join(cliDir, 'main.cjs') });

@@ -18,6 +18,7 @@
  * else means no cache: speed only, never an error, never a message.
  */
 import { accessSync, constants as fsConstants, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Script, constants as vmConstants } from 'node:vm';
@@ -147,7 +148,8 @@ function readCache(file: string, digest: Buffer): Buffer | undefined {
  */
 export function loadBundle(bundle: string, useCache = process.env['DNSSEC_STUB_CODE_CACHE'] !== '0', places?: CachePlaces): LoadedBundle {
   const bytes = readFileSync(bundle);
-  const source = bytes.toString('utf8');
+  // An ASCII bundle (scripts/build-cli.mjs: charset ascii) decodes as latin1, about 4x faster than as UTF-8.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const where = useCache ? (places ?? cachePlaces(bundle)) : { read: [], write: undefined, private: false };
   const cacheFile = where.write ?? cacheFileOf(bundle);
   const digest = useCache ? sha256(bytes) : undefined;

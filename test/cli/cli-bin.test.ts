@@ -156,6 +156,12 @@ describe('the package bin (dist/cli/dnssec-stub.cjs)', () => {
     expect(manifest.bin).toEqual({ 'dnssec-stub': './dist/cli/dnssec-stub.cjs' });
   });
 
+  it('its CLI bundle is ASCII (scripts/build-cli.mjs: charset ascii, comments dropped), so code-cache.ts decodes it as latin1', () => {
+    const bundle = readFileSync(join(pkg, 'dist', 'cli', 'main.cjs'));
+    expect(bundle.length).toBeGreaterThan(100_000);
+    expect(bundle.findIndex((b) => b >= 0x80)).toBe(-1);
+  });
+
   it('--version and -V print what main.ts prints', async () => {
     const esm = await run(join(pkg, 'dist', 'src', 'cli', 'main.js'), ['--version']);
     for (const flag of ['--version', '-V']) {

@@ -53,6 +53,11 @@ describe('loadBundle', () => {
     expect([e.answer(), e.base, e.dir, e.sum()]).toEqual([41, 'main.cjs', dir, 3]);
   });
 
+  it('a bundle with characters beyond ASCII is read as UTF-8 (the latin1 fast path is for ASCII bundles only)', () => {
+    writeFileSync(bundle, `module.exports = { text: () => 'RFC 4035 §5.3.1 → ok' };\n`);
+    expect((loadBundle(bundle, false).exports as { text(): string }).text()).toBe('RFC 4035 §5.3.1 → ok');
+  });
+
   it('without a cache file: absent; writeCache stores the digest of the source and V8 data, and the next load accepts it', () => {
     const first = loadBundle(bundle, true);
     expect(first.status).toBe('absent');

@@ -5,11 +5,11 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from './io.js';
-import { UPSTREAM_OPTIONS, type UpstreamArgs, type UpstreamValues, chosenTransports, parseFailure, prepareArgs, upstreamArgs } from './options.js';
+import { UPSTREAM_OPTIONS, type UpstreamArgs, type UpstreamValues, chosenTransports, parseFailure, parseOptions, upstreamArgs } from './options.js';
 import { parseQuestion } from './question.js';
 
 export { UsageError } from './io.js';
-export { parseFailure, parseHttpsUrl, parseServer, parseTimeout, prepareArgs } from './options.js';
+export { parseFailure, parseHttpsUrl, parseOptions, parseServer, parseTimeout, prepareArgs } from './options.js';
 
 /**
  * The network, anchor, time and fixture options that every command which
@@ -122,12 +122,7 @@ export function sessionOptions(v: SessionValues): SessionOptions {
 }
 
 function parseValidate(args: readonly string[]): ValidateCommand | { command: 'help' } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: prepareArgs(args, VALIDATE_OPTIONS), options: VALIDATE_OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw parseFailure(e);
-  }
+  const parsed = parseOptions(args, VALIDATE_OPTIONS, true);
   const v = parsed.values;
   if (v.help) return { command: 'help' };
   const session = sessionOptions(v);

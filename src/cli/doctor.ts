@@ -4,7 +4,6 @@
  * (src/doctor). Exit status 0 when some server is usable for validation,
  * 1 when none is, 64 on a usage error.
  */
-import { parseArgs } from 'node:util';
 import { loadTrustAnchorFile } from '../dnssec/anchors.js';
 import { type Diagnosis } from '../doctor/diagnose.js';
 import { runDoctor } from '../doctor/doctor.js';
@@ -14,7 +13,7 @@ import { toName, ValidationInputError } from '../validator/validator.js';
 import { nameToText } from '../wire/name.js';
 import { parseTime } from './args.js';
 import { type CliIo, UsageError } from './io.js';
-import { DEFAULT_PORT, UPSTREAM_OPTIONS, parseFailure, prepareArgs, upstreamArgs } from './options.js';
+import { DEFAULT_PORT, UPSTREAM_OPTIONS, parseOptions, upstreamArgs } from './options.js';
 import { checkCaFile, readAnchorFiles } from './user-files.js';
 
 export const DOCTOR_USAGE = `Usage: dnssec-stub doctor [options]
@@ -83,12 +82,7 @@ export function formatDiagnosis(d: Diagnosis): string {
 }
 
 export async function runDoctorCommand(args: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: prepareArgs(args, OPTIONS), options: OPTIONS, allowPositionals: false, strict: true });
-  } catch (e) {
-    throw parseFailure(e);
-  }
+  const parsed = parseOptions(args, OPTIONS, false);
   const v = parsed.values;
   if (v.help) {
     io.stdout.write(DOCTOR_USAGE);

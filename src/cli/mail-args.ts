@@ -5,8 +5,7 @@
  */
 import { ValidationInputError, toName } from '../validator/validator.js';
 import { nameToText } from '../wire/name.js';
-import { parseArgs } from 'node:util';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, SESSION_OPTIONS, type SessionOptions, UsageError, parseConcurrency, parseFailure, prepareArgs, sessionOptions } from './args.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, SESSION_OPTIONS, type SessionOptions, UsageError, parseConcurrency, parseOptions, sessionOptions } from './args.js';
 
 
 export interface MailCommand extends SessionOptions {
@@ -42,12 +41,7 @@ export function parseDomain(text: string): string {
 }
 
 export function parseMail(args: readonly string[]): MailCommand | { command: 'help' } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: prepareArgs(args, MAIL_OPTIONS), options: MAIL_OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw parseFailure(e);
-  }
+  const parsed = parseOptions(args, MAIL_OPTIONS, true);
   const v = parsed.values;
   if (v.help) return { command: 'help' };
   const session = sessionOptions(v);

@@ -9,6 +9,7 @@
  * Pure: nothing here touches the network or the file system.
  */
 import type * as NodeNet from 'node:net';
+import { parseArgs } from 'node:util';
 import type { Protocol, ServerAddress } from '../resolver/transport.js';
 import { UsageError } from './io.js';
 
@@ -108,6 +109,22 @@ function expandOptionalValues(args: readonly string[]): string[] {
 export function prepareArgs(args: readonly string[], options: Record<string, { type: string }>): string[] {
   checkValuesGiven(args, options);
   return expandOptionalValues(args);
+}
+
+/** An option table for parseOptions (node:util's ParseArgsOptionsConfig, which @types/node does not export). */
+export type OptionTable = Record<string, { readonly type: 'string' | 'boolean'; readonly multiple?: boolean; readonly short?: string }>;
+
+/** parseArgs (strict) over prepareArgs, its errors as one-line UsageErrors (parseFailure): how every command reads its arguments. */
+export function parseOptions<T extends OptionTable, P extends boolean>(
+  args: readonly string[],
+  options: T,
+  allowPositionals: P,
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: P; strict: true }>> {
+  try {
+    return parseArgs({ args: prepareArgs(args, options), options, allowPositionals, strict: true });
+  } catch (e) {
+    throw parseFailure(e);
+  }
 }
 
 /**

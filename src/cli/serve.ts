@@ -8,7 +8,6 @@
  * be bound, 70 internal error.
  */
 import { spawn } from 'node:child_process';
-import { parseArgs } from 'node:util';
 import { type TrustAnchor, anchorsAt, loadTrustAnchorWindows } from '../dnssec/anchors.js';
 import { createNetworkSource, type NetworkSource } from '../resolver/network-source.js';
 import { loadResolvConf, resolvConfServers } from '../resolver/resolv-conf.js';
@@ -20,7 +19,7 @@ import { RawKeeper } from '../server/raw-keeper.js';
 import { type ListenAddress, ProxyServer } from '../server/server.js';
 import { anchorFiles, checkCaFile, readAnchorFiles } from './user-files.js';
 import { type CliIo, EXIT, UsageError, errorLine } from './io.js';
-import { UPSTREAM_OPTIONS, type UpstreamArgs, parseFailure, parseServer, prepareArgs, upstreamArgs } from './options.js';
+import { UPSTREAM_OPTIONS, type UpstreamArgs, parseOptions, parseServer, upstreamArgs } from './options.js';
 
 /** A listen address could not be bound (sysexits EX_UNAVAILABLE). */
 export const EXIT_CANNOT_LISTEN = 69;
@@ -55,12 +54,7 @@ function positive(option: string, text: string | undefined, allowZero = false): 
 }
 
 export function parseServe(args: readonly string[]): ServeCommand | { command: 'help' } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: prepareArgs(args, OPTIONS), options: OPTIONS, allowPositionals: false, strict: true });
-  } catch (e) {
-    throw parseFailure(e);
-  }
+  const parsed = parseOptions(args, OPTIONS, false);
   const v = parsed.values;
   if (v.help) return { command: 'help' };
   const upstream = upstreamArgs(v);

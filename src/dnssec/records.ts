@@ -123,6 +123,11 @@ function safeReadName(b: Uint8Array, o: number): { name: Name; end: number } | u
   }
 }
 
+/** An RRSIG's Type Covered field (RFC 4034 §3.1.1) alone, without reading the rest; undefined when too short. */
+export function rrsigTypeCovered(rdata: Uint8Array): number | undefined {
+  return rdata.length >= 2 ? u16(rdata, 0) : undefined;
+}
+
 export function readRrsig(rdata: Uint8Array): RrsigData | undefined {
   if (rdata.length < 19) return undefined;
   const signer = safeReadName(rdata, 18);

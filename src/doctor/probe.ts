@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { type Message, encodeMessage } from '../wire/message.js';
 import type { Name } from '../wire/name.js';
 import { RRType } from '../wire/rrtype.js';
+import { rrsigTypeCovered } from '../dnssec/records.js';
 import { FrameReader, frameMessage } from '../resolver/tcp.js';
 import { type ServerAddress, TransportError, checkResponse, errorText, formatServer, guarded, newStats, randomId } from '../resolver/transport.js';
 import { udpTry } from '../resolver/udp.js';
@@ -41,7 +42,7 @@ export interface ProbeReply {
 export type ProbeResult = { readonly ok: true; readonly reply: ProbeReply } | { readonly ok: false; readonly error: string };
 
 export function summarise(m: Message, size: number): ProbeReply {
-  const covered = m.answer.filter((rr) => rr.type === RRType.RRSIG && rr.rdata.length >= 2).map((rr) => (rr.rdata[0]! << 8) | rr.rdata[1]!);
+  const covered = m.answer.filter((rr) => rr.type === RRType.RRSIG).flatMap((rr) => rrsigTypeCovered(rr.rdata) ?? []);
   return {
     rcode: m.rcode,
     ad: m.flags.ad === true,

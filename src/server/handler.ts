@@ -24,6 +24,7 @@
  * validator's cache after the message was forgotten, or a CNAME chain the
  * validator followed itself) they are rebuilt from the verdict's records.
  */
+import { rrsigTypeCovered } from '../dnssec/records.js';
 import { EDE, type Reason } from '../types.js';
 import type { Message, RR } from '../wire/message.js';
 import { nameFromText, nameKey } from '../wire/name.js';
@@ -69,10 +70,6 @@ function respond(init: ResponseInit, raw: Uint8Array | undefined, ttlCap: number
 const DNSSEC_TYPES: ReadonlySet<number> = new Set([RRType.RRSIG, RRType.NSEC, RRType.NSEC3]);
 /** Authority records a secure answer keeps: what denial and wildcard proofs are made of. */
 const PROOF_TYPES: ReadonlySet<number> = new Set([RRType.SOA, RRType.NSEC, RRType.NSEC3]);
-
-function coveredType(rr: RR): number {
-  return rr.rdata.length >= 2 ? (rr.rdata[0]! << 8) | rr.rdata[1]! : -1;
-}
 
 /** "reason (zone z., key tag k)": the EDE EXTRA-TEXT and the log's why. */
 export function reasonLine(r: Reason): string {
@@ -159,7 +156,7 @@ function sections(message: Message, q: ClientQuery, verified: Set<string> | unde
   let additional = message.additional.filter(keep);
   if (verified) {
     const judged = (type: number, rr: RR): boolean => PROOF_TYPES.has(type) && verified.has(`${nameKey(rr.name)} ${typeToText(type)}`.toLowerCase());
-    authority = authority.filter((rr) => judged(rr.type, rr) || (rr.type === RRType.RRSIG && judged(coveredType(rr), rr)));
+    authority = authority.filter((rr) => judged(rr.type, rr) || (rr.type === RRType.RRSIG && judged(rrsigTypeCovered(rr.rdata) ?? -1, rr)));
     additional = [];
   }
   return { answer: capTtl(answer, ttl), authority: capTtl(authority, ttl), additional: capTtl(additional, ttl) };

@@ -12,6 +12,7 @@ import { type RrsigData, type DnskeyData, rrsigOf, dnskeyOf } from './records.js
 import { isRevoked, isZoneKey } from './keys.js';
 import { MAX_KEYS_PER_KEY_TAG } from './limits.js';
 import type { WorkBudget } from './budget.js';
+import type { VerifiedSignatures } from './verified.js';
 
 /** An RRset as the validator sees it: records of one owner, type and class. */
 export interface RRset {
@@ -74,6 +75,8 @@ export interface VerifyContext {
   readonly now: number;
   readonly budget: WorkBudget;
   readonly crypto?: CryptoOptions;
+  /** The question's verifications so far (verified.ts): the same one is not done twice. */
+  readonly verified?: VerifiedSignatures;
 }
 
 /**
@@ -156,7 +159,9 @@ export function verifyRrsig(rrset: RRset, sigRR: RR, keys: readonly RR[], ctx: V
     if (!ctx.budget.takeSignature(sig.algorithm, key.publicKey.length)) return { ok: false, failure: 'budget-exhausted', sig };
     tried++;
     data ??= signedData(sig, rrset.name, rrset.type, rrset.class, rrset.rrs);
-    const result = verifySignature(sig.algorithm, key.publicKey, data, sig.signature, ctx.crypto);
+    const result = ctx.verified
+      ? ctx.verified.verify(sig.algorithm, key.publicKey, data, sig.signature, ctx.crypto)
+      : verifySignature(sig.algorithm, key.publicKey, data, sig.signature, ctx.crypto);
     if (result === 'valid') return { ok: true, sig, key };
   }
   if (tried > 0) return { ok: false, failure: 'bad-signature', sig };

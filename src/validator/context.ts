@@ -6,6 +6,8 @@ import { type Name, nameKey } from '../wire/name.js';
 import type { Message } from '../wire/message.js';
 import type { CryptoOptions } from '../crypto/index.js';
 import { WorkBudget } from '../dnssec/budget.js';
+import type { VerifyContext } from '../dnssec/rrsig.js';
+import { VerifiedSignatures } from '../dnssec/verified.js';
 import { MAX_QUERIES_PER_QUESTION } from '../dnssec/limits.js';
 import { type QueryOptions, type ResponseSource, UpstreamError } from '../types.js';
 import { monotonicMs } from './deadline.js';
@@ -38,13 +40,18 @@ export class QuestionContext {
    */
   unanswered: UpstreamError | undefined;
 
+  /** What signature checks need of the question: its time, budget, crypto options and the verifications done. */
+  readonly verify: VerifyContext;
+
   constructor(
     readonly source: ResponseSource,
     readonly now: number,
     readonly crypto: CryptoOptions | undefined,
     readonly maxQueries: number = MAX_QUERIES_PER_QUESTION,
     readonly limits: QuestionLimits = {},
-  ) {}
+  ) {
+    this.verify = { now, budget: this.budget, crypto, verified: new VerifiedSignatures() };
+  }
 
   /** Asks the source once per (name, type) for this question. */
   ask(name: Name, type: number): Promise<Message> {

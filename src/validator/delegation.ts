@@ -62,7 +62,7 @@ async function validatedKeyset(input: KeysetInput, ctx: QuestionContext): Promis
   });
   if (!keyset) return bogusEntry(zone, [input.noKeyset()], [...input.before, step('bogus')], ctx.now);
   if (trusted.size === 0) return bogusEntry(zone, [input.noTrusted()], [...input.before, step('bogus')], ctx.now);
-  const check = verifyRrset(keyset, [...trusted], { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto }, MAX_RRSIGS_PER_RRSET, keyset.rrs);
+  const check = verifyRrset(keyset, [...trusted], ctx.verify, MAX_RRSIGS_PER_RRSET, keyset.rrs);
   sigs.push(...traceChecks(keyset, check));
   if (!check.ok) return bogusEntry(zone, [rrsetFailureReason(check, rrsetLabel(zone, RRType.DNSKEY), zone)], [...input.before, step('bogus')], ctx.now);
   const ttl = Math.min(cappedTtl(keyset.ttl, check.sig, ctx.now), MAX_ENTRY_TTL);
@@ -109,7 +109,7 @@ export async function anchorEntry(anchor: TrustAnchor, ctx: QuestionContext): Pr
 /** RFC 4035 §5.2: a DS RRset (to be validated with the parent's keys), then the child's DNSKEY RRset. */
 export async function delegationWithDs(parent: SecureEntry, child: Name, dsSet: RRset, ctx: QuestionContext): Promise<KeyEntry> {
   const childText = nameToText(child);
-  const check = verifyRrset(dsSet, parent.dnskeys, { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto }, MAX_RRSIGS_PER_RRSET);
+  const check = verifyRrset(dsSet, parent.dnskeys, ctx.verify, MAX_RRSIGS_PER_RRSET);
   const sigs = traceChecks(dsSet, check);
   const dsList = readDsSet(dsSet.rrs);
   const steps = (s: ChainStep) => [...parent.steps, s];

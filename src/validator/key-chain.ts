@@ -253,7 +253,7 @@ export class KeyChain {
       const signer = asParent(signerOf(cname));
       const parent = signer ? await this.parentEntry(signer, zone, ctx, depth) : await up();
       if (parent.kind !== 'secure') return parent;
-      const check = verifyRrset(cname, parent.dnskeys, { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto }, MAX_RRSIGS_PER_RRSET);
+      const check = verifyRrset(cname, parent.dnskeys, ctx.verify, MAX_RRSIGS_PER_RRSET);
       // No cut here for as long as the CNAME holds (RFC 4035 §5.3.3), not for the parent keys' lifetime.
       if (check.ok && !isWildcardExpansion(zone, check.sig.labels)) return holdingFor(parent, cappedTtl(cname.ttl, check.sig, ctx.now), ctx.now);
       // A CNAME synthesised from a wildcard says nothing about this name's
@@ -285,7 +285,7 @@ export class KeyChain {
     }
     const parent = await this.parentEntry(signer, zone, ctx, depth);
     if (parent.kind !== 'secure') return parent;
-    const denial = denialInputFrom(sets.authority, parent, { now: ctx.now, budget: ctx.budget, crypto: ctx.crypto });
+    const denial = denialInputFrom(sets.authority, parent, ctx.verify);
     // Where the zone cuts are is checked even in zones with costly NSEC3
     // (see MAX_NSEC3_ITERATIONS_FOR_ZONE_CUTS): an unchecked proof must not
     // turn a stripped answer insecure.

@@ -8,7 +8,7 @@
  */
 import { type Name, isSubdomain, nameEquals, parentName } from '../wire/name.js';
 import { RRType } from '../wire/rrtype.js';
-import type { RRset } from '../dnssec/rrsig.js';
+import type { RRset, VerifyContext } from '../dnssec/rrsig.js';
 import { rrsigOf } from '../dnssec/records.js';
 import { MAX_SIGNERS_PER_RRSET } from '../dnssec/limits.js';
 import { secondsLeft } from '../dnssec/ttl.js';
@@ -31,8 +31,8 @@ export class Signers {
     readonly aggressive?: AggressiveCache,
   ) {}
 
-  vctx() {
-    return { now: this.ctx.now, budget: this.ctx.budget, crypto: this.ctx.crypto };
+  vctx(): VerifyContext {
+    return this.ctx.verify;
   }
 
   /** The name whose zone decides an RRset's fate: DS lives in the parent zone (RFC 4035 §2.4). */

@@ -43,5 +43,6 @@ export function errorLine(e: unknown): string {
 /** Colour only on a terminal, unless --no-color or NO_COLOR is set and not empty (https://no-color.org). */
 export function useColor(io: CliIo, noColor: boolean): boolean {
   const env = io.env ?? {};
-  return Boolean(io.isTTY) && !noColor && (env['NO_COLOR'] === undefined || env['NO_COLOR'] === '');
+  // --no-color and NO_COLOR first: either settles it without asking whether stdout is a terminal (an fstat).
+  return !noColor && (env['NO_COLOR'] === undefined || env['NO_COLOR'] === '') && Boolean(io.isTTY);
 }

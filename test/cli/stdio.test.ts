@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fdWriter, isTerminal } from '../../src/cli/stdio.js';
+import { type CliIo, useColor } from '../../src/cli/io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnssec-stub-stdio-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -94,5 +95,40 @@ describe('isTerminal', () => {
       closeSync(pty);
     }
     expect(isTerminal(pty)).toBe(false);
+  });
+});
+
+describe('useColor (https://no-color.org)', () => {
+  /** A CliIo whose isTTY answer is counted: asking it is an fstat of stdout. */
+  function io(tty: boolean, env: Record<string, string | undefined>): { io: CliIo; asked: () => number } {
+    let asked = 0;
+    return {
+      io: {
+        stdout: { write: () => true },
+        stderr: { write: () => true },
+        get isTTY() {
+          asked++;
+          return tty;
+        },
+        env,
+      },
+      asked: () => asked,
+    };
+  }
+
+  it('colour only on a terminal with neither --no-color nor a non-empty NO_COLOR', () => {
+    expect(useColor(io(true, {}).io, false)).toBe(true);
+    expect(useColor(io(true, { NO_COLOR: '' }).io, false)).toBe(true);
+    expect(useColor(io(false, {}).io, false)).toBe(false);
+    expect(useColor(io(true, { NO_COLOR: '1' }).io, false)).toBe(false);
+    expect(useColor(io(true, {}).io, true)).toBe(false);
+  });
+
+  it('--no-color or NO_COLOR settles it without asking whether stdout is a terminal', () => {
+    const a = io(true, { NO_COLOR: '1' });
+    const b = io(true, {});
+    useColor(a.io, false);
+    useColor(b.io, true);
+    expect([a.asked(), b.asked()]).toEqual([0, 0]);
   });
 });

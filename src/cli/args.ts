@@ -1,15 +1,14 @@
 /**
- * Command-line parsing for `dnssec-stub` (node:util parseArgs). Every
+ * Command-line parsing for `dnssec-stub` (argv.ts: parseArgs' conventions). Every
  * mistake becomes a UsageError with a one-line message; nothing here touches
  * the network or the file system.
  */
-import { parseArgs } from 'node:util';
 import { UsageError } from './io.js';
-import { UPSTREAM_OPTIONS, type UpstreamArgs, type UpstreamValues, chosenTransports, parseFailure, parseOptions, upstreamArgs } from './options.js';
+import { UPSTREAM_OPTIONS, type UpstreamArgs, type UpstreamValues, chosenTransports, parseOptions, upstreamArgs } from './options.js';
 import { parseQuestion } from './question.js';
 
 export { UsageError } from './io.js';
-export { parseFailure, parseHttpsUrl, parseOptions, parseServer, parseTimeout, prepareArgs } from './options.js';
+export { parseHttpsUrl, parseOptions, parseServer, parseTimeout, prepareArgs } from './options.js';
 
 /**
  * The network, anchor, time and fixture options that every command which
@@ -153,12 +152,7 @@ export function parseConcurrency(text: string): number {
 }
 
 function parseDemo(args: readonly string[]): DemoCommand | { command: 'help' } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options: DEMO_OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw parseFailure(e);
-  }
+  const parsed = parseOptions(args, DEMO_OPTIONS, true);
   if (parsed.values.help) return { command: 'help' };
   if (parsed.positionals.length > 1) throw new UsageError(`too many arguments: ${parsed.positionals.slice(1).join(' ')} (expected [DIR])`);
   return { command: 'demo', dir: parsed.positionals[0], trace: parsed.values.trace ?? false, noColor: parsed.values['no-color'] ?? false };

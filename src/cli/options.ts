@@ -5,12 +5,13 @@
  * one parser each, so that an option means the same thing and a mistake
  * gives the same message and exit status (64) in every command. Also this
  * command line's conventions for parseArgs (an option missing its value,
- * `--tls` with an optional value, parseArgs' own messages cut to one line).
+ * `--tls` with an optional value).
  * Pure: nothing here touches the network or the file system.
  */
 import type * as NodeNet from 'node:net';
-import { parseArgs } from 'node:util';
+import type { parseArgs } from 'node:util';
 import type { Protocol, ServerAddress } from '../resolver/transport.js';
+import { parseArgv } from './argv.js';
 import { UsageError } from './io.js';
 
 /**
@@ -57,14 +58,6 @@ export interface UpstreamValues {
 }
 
 export const DEFAULT_PORT: Record<Protocol, number> = { udp: 53, tcp: 53, tls: 853, https: 443 };
-
-/** parseArgs' messages are multi-line and mention its own API; keep the first sentence. */
-export function parseFailure(e: unknown): UsageError {
-  if (e instanceof UsageError) return e;
-  const text = e instanceof Error ? e.message : String(e);
-  const first = text.split('\n')[0] ?? text;
-  return new UsageError(first.replace(/\. To specify a positional argument.*$/, ''));
-}
 
 /**
  * An option that takes a value, followed by another option or by nothing:
@@ -114,17 +107,17 @@ export function prepareArgs(args: readonly string[], options: Record<string, { t
 /** An option table for parseOptions (node:util's ParseArgsOptionsConfig, which @types/node does not export). */
 export type OptionTable = Record<string, { readonly type: 'string' | 'boolean'; readonly multiple?: boolean; readonly short?: string }>;
 
-/** parseArgs (strict) over prepareArgs, its errors as one-line UsageErrors (parseFailure): how every command reads its arguments. */
+/**
+ * The arguments read as parseArgs (strict) would read them after prepareArgs (argv.ts, without loading node:util's
+ * parser), its errors as one-line UsageErrors: how every command reads its arguments. The result has parseArgs' type.
+ */
 export function parseOptions<T extends OptionTable, P extends boolean>(
   args: readonly string[],
   options: T,
   allowPositionals: P,
 ): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: P; strict: true }>> {
-  try {
-    return parseArgs({ args: prepareArgs(args, options), options, allowPositionals, strict: true });
-  } catch (e) {
-    throw parseFailure(e);
-  }
+  type Parsed = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: P; strict: true }>>;
+  return parseArgv(prepareArgs(args, options), options, allowPositionals) as unknown as Parsed;
 }
 
 /**

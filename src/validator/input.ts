@@ -4,7 +4,8 @@
  */
 import type { Name } from '../wire/name.js';
 import { nameFromInput } from '../wire/idna.js';
-import { typeFromText } from '../wire/rrtype.js';
+import { RRType, typeFromText, typeToText } from '../wire/rrtype.js';
+import { questionTypeProblem } from '../dnssec/question-type.js';
 
 export class ValidationInputError extends Error {
   override name = 'ValidationInputError';
@@ -28,5 +29,18 @@ export function toType(type: string | number): number {
   }
   const t = typeFromText(type);
   if (t === undefined) throw new ValidationInputError(`unknown RR type ${JSON.stringify(type)}`);
+  return t;
+}
+
+/**
+ * The type of a question validate() answers: toType, and the types no verdict can be given on refused with the reason
+ * (src/dnssec/question-type.ts: meta-types, TYPE0, RRSIG), as the command line and serve refuse them. ANY is the one
+ * exception: the library validates the upstream's answer to it like any other, as serve does for its clients (README
+ * "dnssec-stub serve"): secure says the records sent are authentic, not that they are all the name holds.
+ */
+export function toQuestionType(type: string | number): number {
+  const t = toType(type);
+  const problem = t === RRType.ANY ? undefined : questionTypeProblem(t);
+  if (problem !== undefined) throw new ValidationInputError(`cannot validate type ${typeToText(t)}: ${problem}`);
   return t;
 }

@@ -21,7 +21,7 @@ import { AnswerValidator, type AnswerOutcome } from './answer.js';
 import type { ValidatedRecord, ValidationResult } from './result.js';
 import { because } from './reasons.js';
 import { BOGUS_TTL, MAX_RESULT_TTL } from '../dnssec/ttl.js';
-import { ValidationInputError, toName, toType } from './input.js';
+import { ValidationInputError, toName, toQuestionType, toType } from './input.js';
 import { type Typed, type MxRecord, type TlsaRecord, type TxtRecord, typed, readMx, readTlsa, readTxt } from './typed.js';
 import { AggressiveCache } from './aggressive-cache.js';
 import { answerFromCache } from './aggressive-answer.js';
@@ -209,7 +209,7 @@ export class Validator {
    */
   async validate(name: string | Name, type: string | number = 'A', opts: ValidateOptions = {}): Promise<ValidationResult> {
     const qname = toName(name);
-    const qtype = toType(type);
+    const qtype = toQuestionType(type);
     const deadlineMs = opts.deadlineMs ?? this.deadlineMs;
     if (!(deadlineMs > 0)) throw new ValidationInputError(`deadlineMs must be a positive number, not ${deadlineMs}`);
     if (opts.signal?.aborted) throw opts.signal.reason;

@@ -22,9 +22,9 @@ function counted(): { source: ResponseSource; asked: string[] } {
   return {
     asked,
     source: {
-      query: (name, type, opts) => {
+      query: (name, type) => {
         asked.push(typeToText(type));
-        return inner.query(name, type, opts);
+        return inner.query(name, type);
       },
     },
   };

@@ -17,7 +17,7 @@
  * and not writable by group or others: a code cache is code, so nobody else may be able to put one there. Anything
  * else means no cache: speed only, never an error, never a message.
  */
-import { accessSync, constants as fsConstants, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join } from 'node:path';
@@ -121,6 +121,42 @@ export function cachePlaces(bundle: string, env: NodeJS.ProcessEnv = process.env
   return { read: isPrivateDir(dir) ? [file, beside] : [beside], write: file, private: true };
 }
 
+/**
+ * How many cache files are kept: beside a bundle, one per V8 version, architecture and V8 options that ran it; in the
+ * user's folder, those of every installation the user ran (each `npx` of a new version is a new path). Nothing else
+ * ever removes them, so each write keeps only the newest (by modification time) and removes the rest; a Node that
+ * comes back after its cache was removed writes it again on its next run.
+ */
+export const MAX_CACHES_BESIDE_BUNDLE = 8;
+export const MAX_CACHES_PER_USER = 32;
+
+/** The cache files in `dir` that `isCache` accepts, newest first, beyond the `keep` newest: removed. Never throws. */
+export function pruneCaches(dir: string, isCache: (name: string) => boolean, keep: number): void {
+  try {
+    const found: { file: string; mtimeMs: number }[] = [];
+    for (const name of readdirSync(dir)) {
+      if (!isCache(name)) continue;
+      const file = join(dir, name);
+      try {
+        found.push({ file, mtimeMs: statSync(file).mtimeMs });
+      } catch {
+        // gone meanwhile
+      }
+    }
+    found.sort((a, b) => b.mtimeMs - a.mtimeMs);
+    for (const { file } of found.slice(keep)) rmSync(file, { force: true });
+  } catch {
+    // an unreadable folder: nothing pruned
+  }
+}
+
+/** Cache file names this module writes: beside `bundle` (its own only), or in the user's folder (every bundle's). */
+function cacheNamePattern(bundle: string, inUserDir: boolean): (name: string) => boolean {
+  const own = `${basename(bundle)}.`;
+  if (!inUserDir) return (name) => name.startsWith(own) && name.endsWith('.cache');
+  return (name) => /^[0-9a-f]{12}-/.test(name) && name.endsWith('.cache');
+}
+
 /** Creates the user's folder (mode 0700) if it is missing; true if it is then private to this user. */
 function preparePrivateDir(dir: string): boolean {
   try {
@@ -182,6 +218,7 @@ export function loadBundle(bundle: string, useCache = process.env['DNSSEC_STUB_C
         accessSync(dirname(cacheFile), fsConstants.W_OK);
         writeFileSync(tmp, Buffer.concat([digest, script.createCachedData()]), { mode: where.private ? 0o600 : 0o666 });
         renameSync(tmp, cacheFile);
+        pruneCaches(dirname(cacheFile), cacheNamePattern(bundle, where.private), where.private ? MAX_CACHES_PER_USER : MAX_CACHES_BESIDE_BUNDLE);
         return true;
       } catch {
         try {

@@ -2,12 +2,22 @@
  * src/cli/code-cache.ts: the CLI bundle compiled through V8's code cache. A cache only ever changes speed: the code
  * that runs is the bundle's current source, whatever the cache file holds.
  */
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CachePlaces, cacheFileOf, cachePlaces, isPrivateDir, loadBundle, userCacheDir, userCacheFileOf } from '../../src/cli/code-cache.js';
+import {
+  type CachePlaces,
+  MAX_CACHES_BESIDE_BUNDLE,
+  MAX_CACHES_PER_USER,
+  cacheFileOf,
+  cachePlaces,
+  isPrivateDir,
+  loadBundle,
+  userCacheDir,
+  userCacheFileOf,
+} from '../../src/cli/code-cache.js';
 
 let dir: string;
 let bundle: string;
@@ -226,5 +236,56 @@ describe('the per-user cache folder, for a package folder that cannot be written
     expect(b.status).toBe('off');
     expect(b.writeCache()).toBe(false);
     expect(existsSync(user)).toBe(false);
+  });
+});
+
+describe('old cache files are removed when a new one is written', () => {
+  /** `n` cache-like files named by `name(i)` in `folder`, the i-th modified i hours ago (0 is the newest). */
+  function aged(folder: string, n: number, name: (i: number) => string): string[] {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const files: string[] = [];
+    const now = Date.now() / 1000;
+    for (let i = 0; i < n; i++) {
+      const file = join(folder, name(i));
+      writeFileSync(file, 'old');
+      utimesSync(file, now - 3600 * (i + 1), now - 3600 * (i + 1));
+      files.push(file);
+    }
+    return files;
+  }
+
+  it(`beside the bundle: the newest ${MAX_CACHES_BESIDE_BUNDLE} of its own (other V8s, options) are kept; other files and other bundles' caches are not touched`, () => {
+    const old = aged(dir, MAX_CACHES_BESIDE_BUNDLE + 3, (i) => `main.cjs.9.${i}.0-x64-0000000${i % 10}.cache`);
+    writeFileSync(join(dir, 'other.cjs.9.9.9-x64-00000000.cache'), 'x');
+    writeFileSync(join(dir, 'notes.txt'), 'x');
+    const b = loadBundle(bundle, true);
+    expect(b.writeCache()).toBe(true);
+    const left = readdirSync(dir);
+    expect(left).toContain(basename(b.cacheFile));
+    expect(left).toContain('other.cjs.9.9.9-x64-00000000.cache');
+    expect(left).toContain('notes.txt');
+    // The new one and the newest MAX - 1 old ones.
+    const keptOld = old.filter((f) => existsSync(f));
+    expect(keptOld).toEqual(old.slice(0, MAX_CACHES_BESIDE_BUNDLE - 1));
+    expect(left.filter((f) => f.startsWith('main.cjs.') && f.endsWith('.cache'))).toHaveLength(MAX_CACHES_BESIDE_BUNDLE);
+  });
+
+  it(`in the user's folder: the newest ${MAX_CACHES_PER_USER} caches of every installation are kept, and nothing else there is touched`, () => {
+    const user = join(dir, 'user-prune');
+    const old = aged(user, MAX_CACHES_PER_USER + 2, (i) => `${i.toString(16).padStart(12, '0')}-main.cjs.9.9.9-x64-00000000.cache`);
+    writeFileSync(join(user, 'README'), 'x');
+    const b = loadBundle(bundle, true, { read: [userCacheFileOf(bundle, user)], write: userCacheFileOf(bundle, user), private: true });
+    expect(b.writeCache()).toBe(true);
+    expect(existsSync(b.cacheFile)).toBe(true);
+    expect(existsSync(join(user, 'README'))).toBe(true);
+    expect(old.filter((f) => existsSync(f))).toEqual(old.slice(0, MAX_CACHES_PER_USER - 1));
+  });
+
+  it('a cache that is accepted is not written again, so nothing is pruned on an ordinary run', () => {
+    loadBundle(bundle, true).writeCache();
+    const old = aged(dir, MAX_CACHES_BESIDE_BUNDLE + 1, (i) => `main.cjs.8.${i}.0-x64-00000000.cache`);
+    const again = loadBundle(copied(), true);
+    expect(again.status).toBe('accepted');
+    expect(old.every((f) => existsSync(f))).toBe(true);
   });
 });

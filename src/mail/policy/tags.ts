@@ -55,8 +55,3 @@ export function parseTagList(text: string, rfc: string, foldNames = false): TagL
   return { tags, names, first: names[0], duplicates, problems };
 }
 
-/** TXT records whose text starts with `prefix` (case-insensitive) followed by `;`, whitespace or the end. */
-export function recordsWithVersion(texts: readonly string[], version: string): string[] {
-  const re = new RegExp(`^${version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s*;|\\s|$)`, 'i');
-  return texts.filter((t) => re.test(t));
-}

@@ -126,7 +126,7 @@ export interface DkimReport {
   readonly selector: string;
   readonly status: LookupStatus;
   readonly record: string | null;
-  /** k= (RFC 6376 §3.6.1; default rsa). */
+  /** k= (RFC 6376 §3.6.1; default rsa); null when no valid key record (§6.1.2: ignored). */
   readonly keyType: string | null;
   /** p= is empty: the key is revoked (RFC 6376 §3.6.1). */
   readonly revoked: boolean;

@@ -16,6 +16,7 @@
  *   (RFC 8461 §3.1) and no reporting address (RFC 8460 §3).
  */
 import { isReportUri, uriList } from './uri.js';
+import { trimWsp, trimWspStart } from './wsp.js';
 
 export interface MtaStsParsed {
   readonly record: string | null;
@@ -58,8 +59,8 @@ function readFields(record: string, version: string, rfc: string, checks: Record
   const fields: Field[] = [];
   for (const [i, raw] of items.entries()) {
     const last = i === items.length - 1;
-    const item = last ? raw.replace(/^[ \t]+/, '') : raw.replace(/^[ \t]+|[ \t]+$/g, '');
-    if (item === '' && last && /^[ \t]*$/.test(raw)) break; // the optional trailing field-delim, or no field at all
+    const item = last ? trimWspStart(raw) : trimWsp(raw);
+    if (last && item === '') break; // the optional trailing field-delim, or no field at all
     const eq = item.indexOf('=');
     const name = eq < 0 ? '' : item.slice(0, eq);
     const value = item.slice(eq + 1);

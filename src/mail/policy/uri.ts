@@ -4,6 +4,8 @@
  * characters or percent-escapes) in which "," and "!" MUST be
  * percent-encoded; ";" ends the tag. Pure.
  */
+import { trimWspEnd, trimWspStart } from './wsp.js';
+
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#[\]@$&'()*+=]|%[0-9A-Fa-f]{2})+$/;
 
 /** True when `text` is one such URI. */
@@ -11,7 +13,11 @@ export function isReportUri(text: string): boolean {
   return URI.test(text);
 }
 
-/** A comma-separated URI list: the items, white space around each comma dropped (RFC 7489 §6.4, RFC 8460 §3). */
+/** A comma-separated URI list: the items, white space around each comma dropped (RFC 7489 §6.4, RFC 8460 §3: *WSP "," *WSP). */
 export function uriList(value: string): string[] {
-  return value.split(/[ \t]*,[ \t]*/);
+  const items = value.split(',');
+  return items.map((item, i) => {
+    const start = i > 0 ? trimWspStart(item) : item;
+    return i < items.length - 1 ? trimWspEnd(start) : start;
+  });
 }

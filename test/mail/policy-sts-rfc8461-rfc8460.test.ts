@@ -59,8 +59,10 @@ describe('MTA-STS (RFC 8461 §3.1)', () => {
     expect(parseMtaSts(['v=STSv1; id=abc; ext=a b']).id).toBeNull();
     expect(parseMtaSts(['v=STSv1; id=abc;; x=y']).id).toBeNull();
   });
-  it('sts-extension: extension fields are allowed and ignored', () => {
+  it('sts-extension: extension fields are allowed and ignored, whatever their name', () => {
     expect(parseMtaSts(['v=STSv1; id=abc; ext_1.x=val;'])).toMatchObject({ id: 'abc', problems: [] });
+    expect(parseMtaSts(['v=STSv1; id=abc; constructor=x; toString=y; hasOwnProperty=z'])).toMatchObject({ id: 'abc', problems: [] });
+    expect(parseTlsRpt(['v=TLSRPTv1; rua=mailto:a@example.com; constructor=x; valueOf=y'])).toMatchObject({ rua: ['mailto:a@example.com'], problems: [] });
   });
 });
 

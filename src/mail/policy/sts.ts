@@ -46,7 +46,7 @@ function selectRecords(texts: readonly string[], version: string): string[] {
 }
 
 /** The fields after the version; `valid` false for anything outside the ABNF. `checks` give the value rule of known fields. */
-function readFields(record: string, version: string, rfc: string, checks: Record<string, (value: string) => string | null>) {
+function readFields(record: string, version: string, rfc: string, checks: ReadonlyMap<string, (value: string) => string | null>) {
   const problems: string[] = [];
   let valid = true;
   const fail = (problem: string): void => {
@@ -68,7 +68,8 @@ function readFields(record: string, version: string, rfc: string, checks: Record
       fail(`"${item}" is not name=value without white space (${rfc})`);
       continue;
     }
-    const problem = checks[name] ? checks[name](value) : EXT_VALUE.test(value) ? null : `${name}=${value}: not a field value (${rfc})`;
+    const check = checks.get(name);
+    const problem = check ? check(value) : EXT_VALUE.test(value) ? null : `${name}=${value}: not a field value (${rfc})`;
     if (problem !== null) fail(problem);
     else fields.push({ name, value });
   }
@@ -81,7 +82,7 @@ export function parseMtaSts(texts: readonly string[]): MtaStsParsed {
   if (found.length > 1) return { record: null, id: null, problems: [`${found.length} v=STSv1 records: no policy (RFC 8461 §3.1)`] };
   const record = found[0]!;
   const checkId = (v: string): string | null => (STS_ID.test(v) ? null : `id=${v} is not 1-32 letters and digits (RFC 8461 §3.1)`);
-  const { fields, problems, valid } = readFields(record, 'v=STSv1', 'RFC 8461 §3.1', { id: checkId });
+  const { fields, problems, valid } = readFields(record, 'v=STSv1', 'RFC 8461 §3.1', new Map([['id', checkId]]));
   const ids = fields.filter((f) => f.name === 'id');
   if (ids.length === 0 && !problems.some((p) => p.startsWith('id='))) problems.push('no id= field (RFC 8461 §3.1: required)');
   if (ids.length > 1) problems.push(`${ids.length} id= fields: the first is used (as RFC 8461 §3.2 for policy fields)`);
@@ -95,7 +96,7 @@ export function parseTlsRpt(texts: readonly string[]): TlsRptParsed {
   if (found.length > 1) return { record: null, rua: [], problems: [`${found.length} v=TLSRPTv1 records: no reporting (RFC 8460 §3)`] };
   const record = found[0]!;
   const checkRua = (v: string): string | null => (uriList(v).every(isReportUri) ? null : `rua=${v} is not a list of URIs with "," and "!" encoded (RFC 8460 §3)`);
-  const { fields, problems, valid } = readFields(record, 'v=TLSRPTv1', 'RFC 8460 §3', { rua: checkRua });
+  const { fields, problems, valid } = readFields(record, 'v=TLSRPTv1', 'RFC 8460 §3', new Map([['rua', checkRua]]));
   const rua = valid ? fields.filter((f) => f.name === 'rua').flatMap((f) => uriList(f.value)) : [];
   if (!fields.some((f) => f.name === 'rua') && !problems.some((p) => p.startsWith('rua='))) problems.push('no rua= field (RFC 8460 §3: required)');
   if (!valid) problems.push('the record is not valid: no reporting address (RFC 8460 §3)');

@@ -53,6 +53,11 @@ describe('DKIM key records (RFC 6376 §3.6.1)', () => {
     expect([r.record, r.keyType]).toEqual([`v=DKIM1; k=rsa; p=${RSA}`, 'rsa']);
     expect(r.problems).toEqual([expect.stringMatching(/2 key records: the results are undefined \(RFC 6376 §3\.6\.2\.2\)/)]);
   });
+  it('s= service types: a record that lists neither email nor * is not a key for mail ("email" any case)', () => {
+    expect(parseDkim([`v=DKIM1; s=tlsrpt; p=${RSA}`])).toMatchObject({ keyType: null, problems: [expect.stringMatching(/s= lists neither email nor \*/)] });
+    expect(parseDkim([`v=DKIM1; s=tlsrpt : Email; p=${RSA}`])).toMatchObject({ keyType: 'rsa', problems: [] });
+    expect(parseDkim([`v=DKIM1; s=*; p=${RSA}`])).toMatchObject({ keyType: 'rsa', problems: [] });
+  });
   it('an empty p= is a revoked key', () => {
     expect(parseDkim(['v=DKIM1; k=rsa; p= '])).toMatchObject({ keyType: 'rsa', revoked: true, problems: [] });
   });

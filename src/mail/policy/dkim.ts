@@ -3,7 +3,8 @@
  * - §3.6.1: v= is optional; when present it is exactly "DKIM1" (key-v-tag =
  *   %x76 [FWS] "=" [FWS] %x44.4B.49.4D.31) and the first tag; a record with
  *   another v= value is discarded. k= is the key type (default rsa); p= the
- *   base64 public key, required, empty when revoked.
+ *   base64 public key, required, empty when revoked; s= the service types,
+ *   which must include "email" or "*" for a key that signs mail.
  * - §3.2: tag names are case-sensitive; a duplicated tag makes the whole
  *   tag-list invalid.
  * - §3.6.2.2: the strings of the TXT record are concatenated (by the TXT
@@ -31,6 +32,9 @@ function judge(list: TagList): string[] {
   const p = list.tags.get('p');
   if (p === undefined) problems.push('no p= tag (RFC 6376 §3.6.1: required)');
   else if (p.replace(/\s+/g, '') !== '' && !BASE64.test(p.replace(/\s+/g, ''))) problems.push('p= is not base64 (RFC 6376 §3.6.1)');
+  // key-s-tag: a colon-separated list; verifiers MUST ignore a record that does not list their service type.
+  const s = list.tags.get('s');
+  if (s !== undefined && !s.split(':').some((t) => ['email', '*'].includes(t.trim().toLowerCase()))) problems.push('s= lists neither email nor *: not a key for mail (RFC 6376 §3.6.1)');
   return problems;
 }
 

@@ -44,3 +44,41 @@ describe('SPF (RFC 7208)', () => {
     expect(parseSpf(['v=spf1 include:allow.example -allx']).problems).toHaveLength(1);
   });
 });
+
+describe('SPF term syntax (RFC 7208 §4.6, §12): a syntax error anywhere is a permerror', () => {
+  it.each([
+    'v=spf1 +all',
+    'v=spf1 a -all',
+    'v=spf1 a:example.org -all',
+    'v=spf1 mx mx:example.org -all',
+    'v=spf1 mx/30 mx:example.org/30 -all',
+    'v=spf1 ptr -all',
+    'v=spf1 ip4:192.0.2.128/28 -all',
+    'v=spf1 ip6:2001:db8::/32 ~all',
+    'v=spf1 a//64 a:example.org/24//96 -all',
+    'v=spf1 include:_spf.%{d} exists:%{ir}.%{l1r+-}._spf.%{d} -all',
+    'v=spf1 -all exp=explain._spf.%{d}',
+    'v=spf1 redirect=_spf.example.com',
+    'v=spf1 -all foo-bar=anything.%%',
+  ])('the RFC examples and valid terms: %s', (text) => {
+    expect(parseSpf([text])).toEqual({ record: text, problems: [] });
+  });
+  it.each([
+    ['v=spf1 mx -al', /"-al" is not a mechanism or modifier/],
+    ['v=spf1 +redirect=x.example -all', /"\+redirect=x\.example" is not a mechanism or modifier/],
+    ['v=spf1 include -all', /"include" is not a mechanism or modifier/],
+    ['v=spf1 ip4:192.0.2.300 -all', /"ip4:192\.0\.2\.300"/],
+    ['v=spf1 ip4:192.0.2.0/33 -all', /"ip4:192\.0\.2\.0\/33"/],
+    ['v=spf1 ip4:192.0.2.0/024 -all', /"ip4:192\.0\.2\.0\/024"/],
+    ['v=spf1 ip6:2001:db8::/129 -all', /"ip6:2001:db8::\/129"/],
+    ['v=spf1 ip6:192.0.2.1 -all', /"ip6:192\.0\.2\.1"/],
+    ['v=spf1 a:example.%{x} -all', /"a:example\.%\{x\}"/],
+    ['v=spf1 redirect=a.example redirect=b.example', /redirect= appears 2 times \(RFC 7208 §6\)/],
+    ['v=spf1 -all exp=a.example exp=b.example', /exp= appears 2 times/],
+  ])('%s: permerror', (text, why) => {
+    const r = parseSpf([text]);
+    expect(r.record).toBe(text);
+    expect(r.problems[0]).toMatch(/^permerror: /);
+    expect(r.problems[0]).toMatch(why);
+  });
+});

@@ -54,7 +54,7 @@ export function formatMailText(r: MailReport): string {
   lines.push(...policyLine('DMARC', r.dmarc.status, r.dmarc.record ? `p=${r.dmarc.policy ?? '?'}  ${r.dmarc.record}` : 'none', r.dmarc.problems));
   lines.push(...policyLine('MTA-STS', r.mtaSts.status, r.mtaSts.record ? `id=${r.mtaSts.id ?? '?'}  ${r.mtaSts.record}` : 'none', r.mtaSts.problems));
   lines.push(...policyLine('TLS-RPT', r.tlsRpt.status, r.tlsRpt.record ?? 'none', r.tlsRpt.problems));
-  for (const d of r.dkim) lines.push(...policyLine(`DKIM ${d.selector}`, d.status, d.record ? `k=${d.keyType}${d.revoked ? ' (revoked)' : ''}` : 'none', d.problems));
+  for (const d of r.dkim) lines.push(...policyLine(`DKIM ${d.selector}`, d.status, d.record ? `k=${d.keyType ?? '?'}${d.revoked ? ' (revoked)' : ''}` : 'none', d.problems));
   lines.push(`; ${r.status}: ${r.summary}`);
   return lines.join('\n') + '\n';
 }

@@ -93,7 +93,11 @@ export interface SpfReport {
 export interface DmarcReport {
   readonly status: LookupStatus;
   readonly record: string | null;
-  /** p= (RFC 7489 §6.3): none, quarantine, reject; null when there is no valid record. */
+  /**
+   * p= (RFC 7489 §6.3): none, quarantine, reject. "none" also when p= is
+   * missing or invalid, or sp= invalid, and rua= holds a valid URI (§6.6.3
+   * step 6); null when no policy applies.
+   */
   readonly policy: string | null;
   readonly tags: Readonly<Record<string, string>>;
   readonly problems: readonly string[];
@@ -122,7 +126,7 @@ export interface DkimReport {
   readonly selector: string;
   readonly status: LookupStatus;
   readonly record: string | null;
-  /** k= (RFC 6376 §3.6.1; default rsa). */
+  /** k= (RFC 6376 §3.6.1; default rsa); null when no valid key record (§6.1.2: ignored). */
   readonly keyType: string | null;
   /** p= is empty: the key is revoked (RFC 6376 §3.6.1). */
   readonly revoked: boolean;

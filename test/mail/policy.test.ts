@@ -27,8 +27,8 @@ describe('DMARC (RFC 7489)', () => {
     const r = parseDmarc(['v=DMARC1; p=Reject; rua=mailto:a@example.com;']);
     expect([r.policy, r.tags['rua'], r.problems]).toEqual(['reject', 'mailto:a@example.com', []]);
   });
-  it('§6.3: no p= or an unknown policy is a problem, and no policy', () => {
-    expect(parseDmarc(['v=DMARC1; rua=mailto:a@example.com']).policy).toBeNull();
+  it('§6.3, §6.6.3: no p= or an unknown policy is a problem, and no policy without a valid rua=', () => {
+    expect(parseDmarc(['v=DMARC1; fo=1']).policy).toBeNull();
     expect(parseDmarc(['v=DMARC1; p=block']).problems[0]).toMatch(/p=block/);
   });
   it('§6.6.3: more than one DMARC record: no policy', () => {

@@ -1,22 +1,35 @@
 /**
- * The `tag=value; tag=value` lists of DKIM (RFC 6376 §3.2), DMARC
- * (RFC 7489 §6.4), MTA-STS (RFC 8461 §3.1) and TLS-RPT (RFC 8460 §3).
- * Pure; never throws.
+ * The `tag=value; tag=value` lists of DKIM (RFC 6376 §3.2), which DMARC
+ * records follow too (RFC 7489 §6.3). Pure; never throws.
  */
 
 export interface TagList {
-  /** Tags in order of appearance (first occurrence wins), names as written. */
+  /** Tags in order of appearance (first occurrence wins). */
   readonly tags: ReadonlyMap<string, string>;
+  /** Every tag name in order of appearance, duplicates included. */
+  readonly names: readonly string[];
   /** The first tag's name, e.g. "v". */
   readonly first: string | undefined;
+  /** Names that occur more than once (RFC 6376 §3.2: the whole tag-list is then invalid). */
+  readonly duplicates: ReadonlySet<string>;
+  /** Syntax findings; none for a valid tag-list. */
   readonly problems: readonly string[];
 }
 
-/** Splits a tag list; whitespace around names and values is dropped, an empty last element is allowed. */
-export function parseTagList(text: string, rfc: string): TagList {
+/** RFC 6376 §3.2: tag-name = ALPHA *ALNUMPUNC. */
+const TAG_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * Splits a tag list: white space around names and values is dropped (§3.2
+ * tag-spec allows FWS there), an empty last element is allowed. Tag names
+ * are case-sensitive (§3.2); `foldNames` lower-cases them where the record's
+ * own ABNF writes them as case-insensitive literals (DMARC, RFC 7489 §6.4).
+ */
+export function parseTagList(text: string, rfc: string, foldNames = false): TagList {
   const tags = new Map<string, string>();
+  const names: string[] = [];
+  const duplicates = new Set<string>();
   const problems: string[] = [];
-  let first: string | undefined;
   const parts = text.split(';');
   for (const [i, raw] of parts.entries()) {
     const part = raw.trim();
@@ -25,24 +38,20 @@ export function parseTagList(text: string, rfc: string): TagList {
       continue;
     }
     const eq = part.indexOf('=');
-    if (eq <= 0) {
+    const written = eq < 0 ? '' : part.slice(0, eq).trim();
+    if (!TAG_NAME.test(written)) {
       problems.push(`"${part}" is not tag=value (${rfc})`);
       continue;
     }
-    const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    first ??= name;
+    const name = foldNames ? written.toLowerCase() : written;
+    names.push(name);
     if (tags.has(name)) {
-      problems.push(`duplicate tag ${name} (${rfc})`);
+      if (!duplicates.has(name)) problems.push(`duplicate tag ${name} (${rfc})`);
+      duplicates.add(name);
       continue;
     }
-    tags.set(name, value);
+    tags.set(name, part.slice(eq + 1).trim());
   }
-  return { tags, first, problems };
+  return { tags, names, first: names[0], duplicates, problems };
 }
 
-/** TXT records whose text starts with `prefix` (case-insensitive) followed by `;`, whitespace or the end. */
-export function recordsWithVersion(texts: readonly string[], version: string): string[] {
-  const re = new RegExp(`^${version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s*;|\\s|$)`, 'i');
-  return texts.filter((t) => re.test(t));
-}

@@ -115,13 +115,15 @@ function tokens(args: readonly string[], options: Readonly<Record<string, Option
       }
       rest.unshift(expanded);
     } else if (arg.startsWith('--') && arg.length > 2) {
-      // An '=' right after the dashes is part of the name (`--=v` is the option named "=v"), as in parseArgs.
-      const eq = arg.indexOf('=', 3);
-      if (eq < 0) {
+      // As in parseArgs: an argument with an '=' after its third character has an inline value, split at its
+      // first '=' (`--=a=b` is the option named "" with the value "a=b"); without one, an '=' right after the
+      // dashes is part of the name (`--=v` is the option named "=v").
+      if (arg.indexOf('=', 3) < 0) {
         const name = arg.slice(2);
         const value = typeOf(options, name) === 'string' && rest.length > 0 ? rest.shift() : undefined;
         out.push({ name, raw: arg, value, inline: false });
       } else {
+        const eq = arg.indexOf('=');
         const name = arg.slice(2, eq);
         out.push({ name, raw: `--${name}`, value: arg.slice(eq + 1), inline: true });
       }

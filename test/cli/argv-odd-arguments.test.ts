@@ -5,7 +5,9 @@
  * control characters, a short that maps to a repeatable string option, a
  * table that itself has an option called "constructor". The same values and
  * positionals, or the same first line of the error; and through the CLI, one
- * usage line with exit 64.
+ * usage line with exit 64, in which control characters (C0, DEL, C1) are shown
+ * as \xHH: an argument cannot move the cursor, overwrite the line (CR) or
+ * start a terminal escape sequence on the user's terminal (io.ts errorLine).
  */
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +25,7 @@ const EVERY_KIND: Table = {
   name: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
-const WITH_PROTOTYPE_NAMES: Table = { ...EVERY_KIND, constructor: { type: 'string' }, toString: { type: 'boolean', multiple: true } };
+const WITH_PROTOTYPE_NAMES: Table = { ...EVERY_KIND, constructor: { type: 'string' } as OptionSpec, toString: { type: 'boolean', multiple: true } as OptionSpec };
 
 const ODD: string[][] = [
   ['--constructor'], ['--constructor=x'], ['--toString'], ['--toString=1'], ['--hasOwnProperty'], ['--valueOf', 'x'],
@@ -82,5 +84,17 @@ describe('the CLI on odd option names: one usage line, exit 64', () => {
     const r = await runCli(argv.filter((a): a is string => typeof a === 'string'));
     expect(r.code).toBe(64);
     expect(oneErrorLine(r.stderr)).toBe(true);
+  });
+
+  it.each([
+    ['an escape sequence (OSC: set the window title)', ['validate', '--\u001b]0;pwned\u0007'], "Unknown option '--\\x1b]0;pwned\\x07'"],
+    ['a carriage return (overwrites the line on a terminal)', ['mail', '--x\rdnssec-stub: all fine'], "Unknown option '--x\\x0ddnssec-stub: all fine'"],
+    ['a C1 control (CSI) and DEL', ['serve', '--a\u009b2J\u007f'], "Unknown option '--a\\x9b2J\\x7f'"],
+    ['NUL and a short-option ESC', ['validate', '-\u001b\u0000'], "Unknown option '-\\x1b'"],
+  ])('control characters in an argument are shown escaped in the usage line: %s', async (_label, argv, message) => {
+    const r = await runCli(argv);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toBe(`dnssec-stub: ${message}\n`);
+    expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 });

@@ -49,12 +49,16 @@ interface Done {
   readonly result: VerifyResult;
 }
 
+/**
+ * One character per octet (U+0000..U+00FF), so distinct octet strings are distinct keys. Without Buffer, which
+ * runtimes without node:crypto (a browser bundle) lack; MAX_SIGNATURE_LENGTH keeps the argument list short.
+ */
 function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
 export class VerifiedSignatures {
-  /** By signature octets (latin1: one character per octet, so distinct octet strings are distinct keys). */
+  /** By signature octets (latin1). */
   private readonly done = new Map<string, Done[]>();
 
   /** verifySignature, or the result it gave for exactly these inputs earlier in the question. */

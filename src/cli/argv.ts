@@ -52,14 +52,42 @@ interface OptionToken {
   readonly inline: boolean;
 }
 
+/**
+ * The arguments still to read: the pieces of an expanded short-option group
+ * first (a stack, the next piece on top), then the arguments from `next` on.
+ * Never Array.shift/unshift or a spread: a command line may hold 200,000
+ * arguments, or one group of 131,071 letters (MAX_ARG_STRLEN), and a spread
+ * of that many elements throws RangeError, a shift of that large an array
+ * copies it (test/cli/argv-long-command-lines.test.ts).
+ */
+class Remaining {
+  private readonly pieces: string[] = [];
+  private next = 0;
+  constructor(private readonly args: readonly string[]) {}
+
+  get length(): number {
+    return this.pieces.length + this.args.length - this.next;
+  }
+
+  /** The next argument; call only when length > 0. */
+  shift(): string {
+    return this.pieces.length > 0 ? this.pieces.pop()! : this.args[this.next++]!;
+  }
+
+  /** Puts `expanded` back in front, to be read in its order. */
+  unshift(expanded: readonly string[]): void {
+    for (let i = expanded.length - 1; i >= 0; i--) this.pieces.push(expanded[i]!);
+  }
+}
+
 /** The arguments as option and positional tokens (parseArgs' first phase). */
 function tokens(args: readonly string[], options: Readonly<Record<string, OptionSpec>>): (OptionToken | string)[] {
   const out: (OptionToken | string)[] = [];
-  const rest = [...args];
+  const rest = new Remaining(args);
   while (rest.length > 0) {
-    const arg = rest.shift()!;
+    const arg = rest.shift();
     if (arg === '--') {
-      out.push(...rest);
+      while (rest.length > 0) out.push(rest.shift());
       break;
     }
     const short = arg.length >= 2 && arg[0] === '-' && arg[1] !== '-';
@@ -74,6 +102,7 @@ function tokens(args: readonly string[], options: Readonly<Record<string, Option
         continue;
       }
       // A group: -abc is -a -b -c; a string option inside it takes the rest of the group as its value.
+      // A "-" inside it becomes "--", which ends the options, as in parseArgs.
       const expanded: string[] = [];
       for (let i = 1; i < arg.length; i++) {
         const c = arg[i]!;
@@ -84,15 +113,17 @@ function tokens(args: readonly string[], options: Readonly<Record<string, Option
           break;
         }
       }
-      rest.unshift(...expanded);
+      rest.unshift(expanded);
     } else if (arg.startsWith('--') && arg.length > 2) {
-      // An '=' right after the dashes is part of the name (`--=v` is the option named "=v"), as in parseArgs.
-      const eq = arg.indexOf('=', 3);
-      if (eq < 0) {
+      // As in parseArgs: an argument with an '=' after its third character has an inline value, split at its
+      // first '=' (`--=a=b` is the option named "" with the value "a=b"); without one, an '=' right after the
+      // dashes is part of the name (`--=v` is the option named "=v").
+      if (arg.indexOf('=', 3) < 0) {
         const name = arg.slice(2);
         const value = typeOf(options, name) === 'string' && rest.length > 0 ? rest.shift() : undefined;
         out.push({ name, raw: arg, value, inline: false });
       } else {
+        const eq = arg.indexOf('=');
         const name = arg.slice(2, eq);
         out.push({ name, raw: `--${name}`, value: arg.slice(eq + 1), inline: true });
       }

@@ -34,10 +34,18 @@ export class IoError extends Error {
   override name = 'IoError';
 }
 
-/** One line, no stack: the message of an error. */
+/** C0 controls but tab and newline, DEL and C1 controls (ECMA-48): what can move the cursor or start an escape sequence. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * One line, no stack: the message of an error. Line breaks become spaces; any other control character is shown as
+ * \xHH, so that a message quoting an argument or upstream text cannot overwrite the line (CR), ring, or start a
+ * terminal escape sequence (ESC, CSI) on the user's terminal.
+ */
 export function errorLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  return text.replace(/\s*\n\s*/g, ' ').trim() || 'unknown error';
+  const line = text.replace(/\s*\n\s*/g, ' ').trim() || 'unknown error';
+  return line.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** Colour only on a terminal, unless --no-color or NO_COLOR is set and not empty (https://no-color.org). */

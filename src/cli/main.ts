@@ -76,6 +76,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 function isEntryPoint(): boolean {
+  // The CLI bundle (dist/cli/main.cjs) is run by the bin, never as the script itself: no realpath walk to find that out.
+  if (import.meta.filename.endsWith('.cjs')) return false;
   const script = process.argv[1];
   if (!script) return false;
   try {

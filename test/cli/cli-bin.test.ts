@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type UnboundFixture, startUnbound } from '../resolver/unbound-fixture.js';
+import { WRAPPER_HEAD } from '../../src/cli/code-cache.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -160,6 +161,13 @@ describe('the package bin (dist/cli/dnssec-stub.cjs)', () => {
     const bundle = readFileSync(join(pkg, 'dist', 'cli', 'main.cjs'));
     expect(bundle.length).toBeGreaterThan(100_000);
     expect(bundle.findIndex((b) => b >= 0x80)).toBe(-1);
+  });
+
+  it('its CLI bundle is written as the CommonJS wrapper code-cache.ts compiles as it is (no #! line, no second copy at start)', () => {
+    const bundle = readFileSync(join(pkg, 'dist', 'cli', 'main.cjs'), 'latin1');
+    expect(bundle.startsWith(WRAPPER_HEAD)).toBe(true);
+    expect(bundle.endsWith('\n})')).toBe(true);
+    expect(bundle).not.toContain('#!/usr/bin/env node');
   });
 
   it('--version and -V print what main.ts prints', async () => {

@@ -11,6 +11,7 @@ import {
   type CachePlaces,
   MAX_CACHES_BESIDE_BUNDLE,
   MAX_CACHES_PER_USER,
+  WRAPPER_HEAD,
   cacheFileOf,
   cachePlaces,
   isPrivateDir,
@@ -61,6 +62,16 @@ describe('loadBundle', () => {
     const b = loadBundle(bundle, true);
     const e = b.exports as Exports;
     expect([e.answer(), e.base, e.dir, e.sum()]).toEqual([41, 'main.cjs', dir, 3]);
+  });
+
+  it('a file written as the wrapper already (the built bundle) is compiled as it is, with the cache, and runs the same', () => {
+    writeFileSync(bundle, `${WRAPPER_HEAD}${bundleSource(41).replace(/^#![^\n]*\n/, '')}\n})`);
+    const first = loadBundle(bundle, true);
+    expect([(first.exports as Exports).answer(), (first.exports as Exports).base, (first.exports as Exports).sum()]).toEqual([41, 'main.cjs', 3]);
+    expect(first.writeCache()).toBe(true);
+    const second = loadBundle(copied(), true);
+    expect(second.status).toBe('accepted');
+    expect((second.exports as Exports).answer()).toBe(41);
   });
 
   it('a bundle with characters beyond ASCII is read as UTF-8 (the latin1 fast path is for ASCII bundles only)', () => {

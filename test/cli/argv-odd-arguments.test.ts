@@ -9,22 +9,11 @@
  * as \xHH: an argument cannot move the cursor, overwrite the line (CR) or
  * start a terminal escape sequence on the user's terminal (io.ts errorLine).
  */
-import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { type OptionSpec, parseArgv } from '../../src/cli/argv.js';
-import { UsageError } from '../../src/cli/io.js';
+import { EVERY_KIND, type Table, oracle, ours } from './argv-oracle.js';
 import { oneErrorLine, runCli } from './run-cli.js';
 
-type Table = Record<string, OptionSpec>;
-
-const EVERY_KIND: Table = {
-  alpha: { type: 'boolean', short: 'a' },
-  beta: { type: 'boolean', short: 'b', multiple: true },
-  size: { type: 'string', short: 's' },
-  tag: { type: 'string', short: 't', multiple: true },
-  name: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-};
 const WITH_PROTOTYPE_NAMES: Table = { ...EVERY_KIND, constructor: { type: 'string' } as OptionSpec, toString: { type: 'boolean', multiple: true } as OptionSpec };
 
 const ODD: string[][] = [
@@ -37,25 +26,6 @@ const ODD: string[][] = [
   ['-t', '-a'], ['-t-a'], ['-ba-t'], ['-bb', '-b', '--', '-b'], ['---'], ['----'], ['--=', 'x'], ['--==='], ['--=a=b'], ['--name=a=b'], ['--x=', '--=='], ['--Alpha'], ['-A'], ['--a'], ['-alpha'],
   ['--name', ''], ['-s', ''], ['--alpha=1=2'], ['--alpha='], ['x', '--', '--alpha', '-'],
 ];
-
-function oracle(args: string[], options: Table, allowPositionals: boolean): unknown {
-  try {
-    const r = parseArgs({ args, options, allowPositionals, strict: true });
-    return { values: { ...r.values }, positionals: r.positionals };
-  } catch (e) {
-    return (e as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
-  }
-}
-
-function ours(args: string[], options: Table, allowPositionals: boolean): unknown {
-  try {
-    const r = parseArgv(args, options, allowPositionals);
-    return { values: { ...r.values }, positionals: r.positionals };
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-}
 
 describe('parseArgv agrees with parseArgs beyond the random pieces', () => {
   for (const [label, table] of [

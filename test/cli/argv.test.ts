@@ -7,14 +7,10 @@
  * "To specify a positional argument ..." hint, as the CLI has always shown
  * them).
  */
-import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { type OptionSpec, parseArgv } from '../../src/cli/argv.js';
 import { SESSION_OPTIONS } from '../../src/cli/args.js';
-import { UsageError } from '../../src/cli/io.js';
 import { Prng } from '../support/prng.js';
-
-type Table = Record<string, OptionSpec>;
+import { EVERY_KIND, type Table, oracle, ours } from './argv-oracle.js';
 
 const VALIDATE_LIKE: Table = {
   ...SESSION_OPTIONS,
@@ -24,37 +20,6 @@ const VALIDATE_LIKE: Table = {
   from: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
-
-const EVERY_KIND: Table = {
-  alpha: { type: 'boolean', short: 'a' },
-  beta: { type: 'boolean', short: 'b', multiple: true },
-  size: { type: 'string', short: 's' },
-  tag: { type: 'string', short: 't', multiple: true },
-  name: { type: 'string' },
-  x: { type: 'boolean' },
-};
-
-/** parseArgs, its error cut to the first line without the positional hint: what the CLI showed before argv.ts. */
-function oracle(args: string[], options: Table, allowPositionals: boolean): { values: Record<string, unknown>; positionals: string[] } | string {
-  try {
-    const r = parseArgs({ args, options, allowPositionals, strict: true });
-    return { values: { ...r.values }, positionals: r.positionals };
-  } catch (e) {
-    const first = (e as Error).message.split('\n')[0]!;
-    return first.replace(/\. To specify a positional argument.*$/, '');
-  }
-}
-
-function ours(args: string[], options: Table, allowPositionals: boolean): { values: Record<string, unknown>; positionals: string[] } | string {
-  try {
-    const r = parseArgv(args, options, allowPositionals);
-    expect(Object.getPrototypeOf(r.values)).toBe(null);
-    return { values: { ...r.values }, positionals: r.positionals };
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-}
 
 /** The pieces command lines are made of: every option of the table in each spelling, values, and the odd ones. */
 function pieces(options: Table): string[] {

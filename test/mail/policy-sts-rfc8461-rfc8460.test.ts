@@ -8,12 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseMtaSts, parseTlsRpt } from '../../src/mail/policy/sts.js';
 import { readTxt } from '../../src/validator/typed.js';
-
-/** TXT RDATA of the given character-strings (RFC 1035 §3.3.14). */
-function txtRdata(...strings: string[]): Uint8Array {
-  const parts = strings.map((s) => Buffer.from(s, 'latin1'));
-  return Uint8Array.from(parts.flatMap((b) => [b.length, ...b]));
-}
+import { txtRdata } from '../support/txt-rdata.js';
 
 describe('the strings of one TXT record are concatenated without separators', () => {
   it.each([

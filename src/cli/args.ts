@@ -3,7 +3,7 @@
  * mistake becomes a UsageError with a one-line message; nothing here touches
  * the network or the file system.
  */
-import { UsageError } from './io.js';
+import { UsageError, tooManyArguments } from './io.js';
 import { UPSTREAM_OPTIONS, type UpstreamArgs, type UpstreamValues, chosenTransports, parseOptions, upstreamArgs } from './options.js';
 import { parseQuestion } from './question.js';
 
@@ -154,7 +154,7 @@ export function parseConcurrency(text: string): number {
 function parseDemo(args: readonly string[]): DemoCommand | { command: 'help' } {
   const parsed = parseOptions(args, DEMO_OPTIONS, true);
   if (parsed.values.help) return { command: 'help' };
-  if (parsed.positionals.length > 1) throw new UsageError(`too many arguments: ${parsed.positionals.slice(1).join(' ')} (expected [DIR])`);
+  if (parsed.positionals.length > 1) throw tooManyArguments(parsed.positionals.slice(1), '[DIR]');
   return { command: 'demo', dir: parsed.positionals[0], trace: parsed.values.trace ?? false, noColor: parsed.values['no-color'] ?? false };
 }
 

@@ -29,6 +29,16 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** Extra arguments listed in a usage error: the first few, then how many more (150,000 names are not one line). */
+export const LISTED_EXTRA_ARGUMENTS = 3;
+
+/** "too many arguments: a b c and 149997 more (expected ...)": the usage error for arguments beyond `expected`. */
+export function tooManyArguments(extra: readonly string[], expected: string): UsageError {
+  const shown = extra.slice(0, LISTED_EXTRA_ARGUMENTS).join(' ');
+  const more = extra.length > LISTED_EXTRA_ARGUMENTS ? ` and ${extra.length - LISTED_EXTRA_ARGUMENTS} more` : '';
+  return new UsageError(`too many arguments: ${shown}${more} (expected ${expected})`);
+}
+
 /** Output could not be written (stdout, the --capture file): exit 74. */
 export class IoError extends Error {
   override name = 'IoError';

@@ -9,7 +9,7 @@ import { questionTypeProblem } from '../dnssec/question-type.js';
 import { nameFromInput } from '../wire/idna.js';
 import { NameError, nameToText } from '../wire/name.js';
 import { typeFromText, typeToText } from '../wire/rrtype.js';
-import { UsageError } from './io.js';
+import { UsageError, tooManyArguments } from './io.js';
 
 /** NAME as typed → its presentation form (absolute, A-labels). Throws UsageError. */
 export function parseName(text: string): string {
@@ -34,7 +34,7 @@ export function parseType(text: string, where = ''): string {
 
 /** The question: NAME (checked as a domain name) and TYPE (mnemonic or TYPEnnn). */
 export function parseQuestion(positionals: readonly string[], fixture: boolean): { name: string | undefined; type: string | undefined } {
-  if (positionals.length > 2) throw new UsageError(`too many arguments: ${positionals.slice(2).join(' ')} (expected NAME [TYPE])`);
+  if (positionals.length > 2) throw tooManyArguments(positionals.slice(2), 'NAME [TYPE]');
   const [nameText, typeText] = positionals;
   if (nameText === undefined) {
     if (fixture) return { name: undefined, type: undefined };

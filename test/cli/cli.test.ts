@@ -82,6 +82,17 @@ describe('usage', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('too many arguments: the first three named, then how many more (a long list is still one short line)', async () => {
+    const few = await runCli(['validate', 'x.test', 'A', 'IN', 'CH']);
+    expect(few.stderr).toBe('dnssec-stub: too many arguments: IN CH (expected NAME [TYPE])\n');
+    const names = Array.from({ length: 20_000 }, (_, i) => `n${i}.test`);
+    const many = await runCli(['validate', ...names]);
+    expect(many.code).toBe(64);
+    expect(many.stderr).toBe('dnssec-stub: too many arguments: n2.test n3.test n4.test and 19995 more (expected NAME [TYPE])\n');
+    const demo = await runCli(['demo', 'a', 'b', 'c', 'd', 'e']);
+    expect(demo.stderr).toBe('dnssec-stub: too many arguments: b c d and 1 more (expected [DIR])\n');
+  });
+
   it('a trust anchor file without anchors is a usage error', async () => {
     const file = join(tmp, 'empty-anchors.txt');
     writeFileSync(file, '; nothing here\n');

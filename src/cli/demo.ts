@@ -79,7 +79,8 @@ export async function runDemo(cmd: DemoCommand, io: CliIo): Promise<number> {
     throw new UsageError(`cannot read the fixture directory ${dir}: ${errorLine(e)}`);
   }
   if (files.length === 0) {
-    io.stderr.write(`dnssec-stub: no *.json fixtures under ${dir}\n`);
+    // errorLine: a directory name is shown without its control characters (io.ts), as in every other error line.
+    io.stderr.write(`dnssec-stub: ${errorLine(`no *.json fixtures under ${dir}`)}\n`);
     return 1;
   }
   const failed: string[] = [];
@@ -90,6 +91,6 @@ export async function runDemo(cmd: DemoCommand, io: CliIo): Promise<number> {
     if (!outcome.ok) failed.push(`${shown} (${outcome.why})`);
   }
   io.stdout.write(`\n;; ${files.length} fixture${files.length === 1 ? '' : 's'} replayed, ${files.length - failed.length} as expected${failed.length ? `, ${failed.length} not` : ''}\n`);
-  for (const f of failed) io.stderr.write(`dnssec-stub: demo: ${f}\n`);
+  for (const f of failed) io.stderr.write(`dnssec-stub: demo: ${errorLine(f)}\n`);
   return failed.length === 0 ? 0 : 1;
 }

@@ -300,6 +300,19 @@ describe('demo', () => {
     expect(r.stdout).toMatch(/2 fixtures replayed, 0 as expected, 2 not/);
   });
 
+  it('a directory or fixture name with control characters is shown escaped on stderr (an escape sequence or CR cannot reach the terminal)', async () => {
+    const odd = join(tmp, 'demo-\u001b]0;title\u0007-\rx');
+    mkdirSync(odd, { recursive: true });
+    const empty = await runCli(['demo', odd]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toBe(`dnssec-stub: no *.json fixtures under ${join(tmp, 'demo-\\x1b]0;title\\x07-\\x0dx')}\n`);
+    writeFileSync(join(odd, '\u001b[2Jbroken.json'), '{ not json');
+    const broken = await runCli(['demo', odd]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^dnssec-stub: demo: \\x1b\[2Jbroken\.json \(/);
+    expect(broken.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it('exit 1 for a directory without fixtures', async () => {
     const empty = join(tmp, 'demo-empty');
     mkdirSync(empty, { recursive: true });

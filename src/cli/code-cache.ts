@@ -87,9 +87,12 @@ export function isPrivateDir(dir: string): boolean {
   }
 }
 
+/** Hex digits of the bundle path's digest that start a cache file's name in the user's folder. */
+const PATH_TAG_HEX = 12;
+
 /** The cache file of `bundle` in the user's folder: named also by the bundle's path, so that installs do not clash. */
 export function userCacheFileOf(bundle: string, dir: string): string {
-  return join(dir, `${sha256(bundle).toString('hex').slice(0, 12)}-${basename(cacheFileOf(bundle))}`);
+  return join(dir, `${sha256(bundle).toString('hex').slice(0, PATH_TAG_HEX)}-${basename(cacheFileOf(bundle))}`);
 }
 
 /** Where a cache is looked for (in this order) and where a new one goes (`private`: the user's folder). */
@@ -154,7 +157,8 @@ export function pruneCaches(dir: string, isCache: (name: string) => boolean, kee
 function cacheNamePattern(bundle: string, inUserDir: boolean): (name: string) => boolean {
   const own = `${basename(bundle)}.`;
   if (!inUserDir) return (name) => name.startsWith(own) && name.endsWith('.cache');
-  return (name) => /^[0-9a-f]{12}-/.test(name) && name.endsWith('.cache');
+  const tagged = new RegExp(`^[0-9a-f]{${PATH_TAG_HEX}}-`);
+  return (name) => tagged.test(name) && name.endsWith('.cache');
 }
 
 /** Creates the user's folder (mode 0700) if it is missing; true if it is then private to this user. */
@@ -224,9 +228,9 @@ export function loadBundle(bundle: string, useCache = process.env['DNSSEC_STUB_C
       if (digest === undefined || where.write === undefined) return false;
       if (where.private && !preparePrivateDir(dirname(cacheFile))) return false;
       const tmp = `${cacheFile}.${process.pid}.tmp`;
+      // A read-only installation: do not even serialize.
+      if (!writable(dirname(cacheFile))) return false;
       try {
-        // A read-only installation: do not even serialize.
-        accessSync(dirname(cacheFile), fsConstants.W_OK);
         writeFileSync(tmp, Buffer.concat([digest, script.createCachedData()]), { mode: where.private ? 0o600 : 0o666 });
         renameSync(tmp, cacheFile);
         pruneCaches(dirname(cacheFile), cacheNamePattern(bundle, where.private), where.private ? MAX_CACHES_PER_USER : MAX_CACHES_BESIDE_BUNDLE);

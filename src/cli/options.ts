@@ -11,7 +11,7 @@
 import type * as NodeNet from 'node:net';
 import type { parseArgs } from 'node:util';
 import type { Protocol, ServerAddress } from '../resolver/transport.js';
-import { parseArgv } from './argv.js';
+import { type OptionSpec, parseArgv } from './argv.js';
 import { UsageError } from './io.js';
 
 /**
@@ -104,8 +104,8 @@ export function prepareArgs(args: readonly string[], options: Record<string, { t
   return expandOptionalValues(args);
 }
 
-/** An option table for parseOptions (node:util's ParseArgsOptionsConfig, which @types/node does not export). */
-export type OptionTable = Record<string, { readonly type: 'string' | 'boolean'; readonly multiple?: boolean; readonly short?: string }>;
+/** An option table for parseOptions: argv.ts's OptionSpec by long name (node:util's ParseArgsOptionsConfig shape). */
+export type OptionTable = Record<string, OptionSpec>;
 
 /**
  * The arguments read as parseArgs (strict) would read them after prepareArgs (argv.ts, without loading node:util's

@@ -24,7 +24,7 @@
  * any algorithm makes (MAX_SIGNATURE_LENGTH) is verified without the memo, so it
  * never becomes a long string key.
  */
-import { type Backend, type VerifyResult, backendFor, verifySignature, type CryptoOptions } from '../crypto/index.js';
+import { type Backend, type VerifyResult, RSA_MAX_MODULUS_BITS, backendFor, verifySignature, type CryptoOptions } from '../crypto/index.js';
 import { bytesEqual } from '../wire/bytes.js';
 
 /**
@@ -32,7 +32,7 @@ import { bytesEqual } from '../wire/bytes.js';
  * (rsa-key.ts, RFC 3110 §2) signs with 512 octets; ECDSA P-384 96, Ed448 114,
  * DSA 41 (or about 48 in DER). A longer one can only be invalid.
  */
-export const MAX_SIGNATURE_LENGTH = 512;
+export const MAX_SIGNATURE_LENGTH = RSA_MAX_MODULUS_BITS / 8;
 
 /**
  * Sets of inputs kept per signature. One signature legitimately meets one signed

@@ -4,25 +4,16 @@
 // TXT RRset over TCP, from a zone the client picks) pin over a gigabyte in the proxy an MTA depends on.
 import { describe, expect, it } from 'vitest';
 import { AnswerMemo } from '../../src/server/answer-memo.js';
-import type { Message } from '../../src/wire/message.js';
 import { nameFromText } from '../../src/wire/name.js';
 import type { ResponseSource } from '../../src/types.js';
+import { sizedMessage } from './sized-message.js';
 
-const message = (size: number): Message => ({
-  id: 0,
-  flags: { qr: true, opcode: 0, aa: false, tc: false, rd: true, ra: true, ad: false, cd: true },
-  rcode: 0,
-  question: [],
-  answer: [{ name: nameFromText('a.'), type: 16, class: 1, ttl: 1, rdata: new Uint8Array(size) }],
-  authority: [],
-  additional: [],
-});
-const source: ResponseSource = { query: () => Promise.resolve(message(60_000)) };
+const source: ResponseSource = { query: () => Promise.resolve(sizedMessage(60_000)) };
 
 describe('the messages verdicts were reached on (pinned) are bounded', () => {
   it('by octets held, as the upstream messages are: the least recently pinned go first', () => {
     const memo = new AnswerMemo(source, 1000, 200_000);
-    for (let i = 0; i < 10; i++) memo.pin(nameFromText(`n${i}.`), 16, message(60_000));
+    for (let i = 0; i < 10; i++) memo.pin(nameFromText(`n${i}.`), 16, sizedMessage(60_000));
     const kept = Array.from({ length: 10 }, (_, i) => memo.pinned(nameFromText(`n${i}.`), 16)).filter(Boolean);
     expect(kept.length).toBe(3);
     expect(memo.pinned(nameFromText('n9.'), 16)).toBeDefined();
@@ -31,21 +22,21 @@ describe('the messages verdicts were reached on (pinned) are bounded', () => {
 
   it('by entries, and one message larger than the bound is still kept (the latest verdict has its message)', () => {
     const memo = new AnswerMemo(source, 2, 10_000);
-    memo.pin(nameFromText('a.'), 16, message(10));
-    memo.pin(nameFromText('b.'), 16, message(10));
-    memo.pin(nameFromText('c.'), 16, message(10));
+    memo.pin(nameFromText('a.'), 16, sizedMessage(10));
+    memo.pin(nameFromText('b.'), 16, sizedMessage(10));
+    memo.pin(nameFromText('c.'), 16, sizedMessage(10));
     expect(memo.pinned(nameFromText('a.'), 16)).toBeUndefined();
     expect(memo.pinned(nameFromText('c.'), 16)).toBeDefined();
-    memo.pin(nameFromText('big.'), 16, message(60_000));
+    memo.pin(nameFromText('big.'), 16, sizedMessage(60_000));
     expect(memo.pinned(nameFromText('big.'), 16)).toBeDefined();
     expect(memo.pinned(nameFromText('c.'), 16)).toBeUndefined();
   });
 
   it('pinning the same question again replaces its message and its octets', () => {
     const memo = new AnswerMemo(source, 1000, 200_000);
-    for (let i = 0; i < 10; i++) memo.pin(nameFromText('same.'), 16, message(60_000));
-    memo.pin(nameFromText('other.'), 16, message(60_000));
-    memo.pin(nameFromText('third.'), 16, message(60_000));
+    for (let i = 0; i < 10; i++) memo.pin(nameFromText('same.'), 16, sizedMessage(60_000));
+    memo.pin(nameFromText('other.'), 16, sizedMessage(60_000));
+    memo.pin(nameFromText('third.'), 16, sizedMessage(60_000));
     expect(memo.pinned(nameFromText('same.'), 16)).toBeDefined();
   });
 });

@@ -9,7 +9,6 @@ import { AccessList, isLoopback } from '../../src/server/acl.js';
 import { AnswerMemo } from '../../src/server/answer-memo.js';
 import { rawResponse } from '../../src/server/raw-answer.js';
 import type { ResponseSource } from '../../src/validator/context.js';
-import type { Message } from '../../src/wire/message.js';
 import { readRequest } from '../../src/server/request.js';
 import { CLASSIC_UDP_LIMIT, SERVER_UDP_PAYLOAD, encodeResponse, udpLimit } from '../../src/server/response.js';
 import { parseServe } from '../../src/cli/serve.js';
@@ -17,6 +16,7 @@ import { UsageError } from '../../src/cli/args.js';
 import { encodeMessage, encodeQuery, extendedErrors, parseMessage } from '../../src/wire/message.js';
 import { nameFromText } from '../../src/wire/name.js';
 import { RRType, Rcode } from '../../src/wire/rrtype.js';
+import { sizedMessage } from './sized-message.js';
 
 const q = (name: string, type: number, opts: Parameters<typeof encodeQuery>[2] = { id: 0x1234 }): Uint8Array => encodeQuery(nameFromText(name), type, opts);
 
@@ -201,16 +201,7 @@ describe("answers made from the upstream's own octets", () => {
 });
 
 describe('the answer memo is bounded', () => {
-  const message = (size: number): Message => ({
-    id: 0,
-    flags: { qr: true, opcode: 0, aa: false, tc: false, rd: true, ra: true, ad: false, cd: true },
-    rcode: 0,
-    question: [],
-    answer: [{ name: nameFromText('a.'), type: 16, class: 1, ttl: 1, rdata: new Uint8Array(size) }],
-    authority: [],
-    additional: [],
-  });
-  const source = (size: number): ResponseSource => ({ query: () => Promise.resolve(message(size)) });
+  const source = (size: number): ResponseSource => ({ query: () => Promise.resolve(sizedMessage(size)) });
 
   it('by entries: the least recently stored goes first', async () => {
     const memo = new AnswerMemo(source(10), 2);

@@ -11,7 +11,7 @@ import type { RR } from '../../src/wire/message.js';
 import { RRType } from '../../src/wire/rrtype.js';
 import type { TrustAnchor } from '../../src/dnssec/anchors.js';
 import { readShared } from './record-pool.js';
-import { anchorsFrom, headerNow, headerWindow, recordLines, vectorRecords } from './vectors.js';
+import { anchorsFrom, headerNow, headerWindow, n, recordLines, vectorRecords } from './vectors.js';
 import { type SigningKey, type SignOptions, rr, signAll, signingKey, signRrset } from './signer.js';
 
 export interface SignedZone {
@@ -50,4 +50,18 @@ export function rfc6605Zone(): SignedZone {
     sign: (records, opts) => signAll(records, key, { ...base, ...opts }),
     sigFor: (rrset, opts) => signRrset(rrset, key, { ...base, ...opts }),
   };
+}
+
+/**
+ * A child zone's key-signing key: the RFC 8080 §6.1 Ed25519 key (its private key is published in the RFC) as a
+ * DNSKEY at `owner` with flags 257 (zone key, SEP), and the signing key for it.
+ */
+export function ed25519ChildKsk(owner: string): { dnskey: RR; key: SigningKey } {
+  const text = readShared('vectors/rfc/rfc8080-6.1-ed25519-example1.txt');
+  const source = vectorRecords(text).find((r) => r.type === RRType.DNSKEY)!;
+  const rdata = source.rdata.slice();
+  rdata[0] = 1; // flags 257: zone key, SEP
+  rdata[1] = 1;
+  const dnskey: RR = { ...source, name: n(owner), rdata };
+  return { dnskey, key: signingKey(dnskey, text) };
 }

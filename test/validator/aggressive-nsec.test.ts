@@ -13,10 +13,10 @@ import { createValidator, type ValidatorOptions } from '../../src/validator/vali
 import type { ResponseSource } from '../../src/validator/context.js';
 import type { RR } from '../../src/wire/message.js';
 import { RRType, Rcode } from '../../src/wire/rrtype.js';
-import { RecordPool, readShared } from '../support/record-pool.js';
-import { makeMessage, n, rfcZone, vectorRecords } from '../support/vectors.js';
-import { rfc6605Zone } from '../support/signed-zone.js';
-import { dsFor, rr, signAll, signingKey } from '../support/signer.js';
+import { RecordPool } from '../support/record-pool.js';
+import { makeMessage, n, rfcZone } from '../support/vectors.js';
+import { ed25519ChildKsk, rfc6605Zone } from '../support/signed-zone.js';
+import { dsFor, rr, signAll } from '../support/signer.js';
 
 const A = rfcZone('rfc4035-A-signed-zone.zone');
 
@@ -77,15 +77,7 @@ describe('RFC 8198 §5.1, §5.3: answers synthesised from validated NSEC, withou
 const P = rfc6605Zone();
 const W = { inception: P.window.inception, expiration: P.window.expiration };
 const CHILD = 'child.example.net.';
-const ED_TEXT = readShared('vectors/rfc/rfc8080-6.1-ed25519-example1.txt');
-const childKey = (() => {
-  const source = vectorRecords(ED_TEXT).find((r) => r.type === RRType.DNSKEY)!;
-  const rdata = source.rdata.slice();
-  rdata[0] = 1; // flags 257: zone key, SEP
-  rdata[1] = 1;
-  const dnskey: RR = { ...source, name: n(CHILD), rdata };
-  return { dnskey, key: signingKey(dnskey, ED_TEXT) };
-})();
+const childKey = ed25519ChildKsk(CHILD);
 
 function netWorld(): RecordPool {
   const parent = P.sign([

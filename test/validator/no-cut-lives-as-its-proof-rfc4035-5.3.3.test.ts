@@ -12,28 +12,18 @@
 import { describe, expect, it } from 'vitest';
 import { createValidator } from '../../src/validator/validator.js';
 import type { ResponseSource } from '../../src/validator/context.js';
-import type { Message, RR } from '../../src/wire/message.js';
+import type { Message } from '../../src/wire/message.js';
 import type { Name } from '../../src/wire/name.js';
-import { RRType } from '../../src/wire/rrtype.js';
-import { RecordPool, readShared } from '../support/record-pool.js';
-import { rfc6605Zone } from '../support/signed-zone.js';
-import { dsFor, rr, signAll, signingKey } from '../support/signer.js';
-import { n, vectorRecords } from '../support/vectors.js';
+import { RecordPool } from '../support/record-pool.js';
+import { ed25519ChildKsk, rfc6605Zone } from '../support/signed-zone.js';
+import { dsFor, rr, signAll } from '../support/signer.js';
 
 const P = rfc6605Zone();
 const NOW = P.now;
 const W = { inception: P.window.inception, expiration: P.window.expiration };
 const SOA = rr('example.net.', 'SOA', 'ns.example.net. hostmaster.example.net. 1 3600 300 3600000 300');
 const CHILD = 'www.example.net.';
-const ED_TEXT = readShared('vectors/rfc/rfc8080-6.1-ed25519-example1.txt');
-const childKey = (() => {
-  const source = vectorRecords(ED_TEXT).find((r) => r.type === RRType.DNSKEY)!;
-  const rdata = source.rdata.slice();
-  rdata[0] = 1; // flags 257: zone key, SEP
-  rdata[1] = 1;
-  const dnskey: RR = { ...source, name: n(CHILD), rdata };
-  return { dnskey, key: signingKey(dnskey, ED_TEXT) };
-})();
+const childKey = ed25519ChildKsk(CHILD);
 
 /** Before: www.example.net. is a name of example.net.; its NSEC and the apex NSEC as given. */
 function before(nsec: { ttl?: number; expiration?: number }): RecordPool {

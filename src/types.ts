@@ -23,9 +23,13 @@ export const EDE = {
   RRSIGS_MISSING: 10,
   NO_ZONE_KEY_BIT_SET: 11,
   NSEC_MISSING: 12,
+  /** RFC 8914 §4.22: the requested operation or query is not supported (serve: AXFR, IXFR, RRSIG, other classes and opcodes). */
+  NOT_SUPPORTED: 21,
   NO_REACHABLE_AUTHORITY: 22,
   NETWORK_ERROR: 23,
   UNSUPPORTED_NSEC3_ITERATIONS: 27,
+  /** RFC 9824 §3.5, §9: a meta-type or QTYPE that cannot be asked (serve). */
+  INVALID_QUERY_TYPE: 30,
 } as const;
 
 export type EdeCode = (typeof EDE)[keyof typeof EDE];

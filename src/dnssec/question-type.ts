@@ -6,7 +6,9 @@
  *   are never RRsets in a zone; IXFR (251), AXFR (252) are zone transfers,
  *   not stub lookups; MAILB (253), MAILA (254) are obsolete (RFC 883);
  *   ANY (255) has no defined complete answer (RFC 8482 §4.2: a server may
- *   answer with one RRset), so no verdict can say "this is everything".
+ *   answer with one RRset), so no verdict can say "this is everything": the
+ *   command line refuses it; the library and serve validate what was sent
+ *   (validatableTypeProblem).
  * - TYPE0 is reserved (RFC 6895 §3.1) and is not a type.
  * - RRSIG (46): an RRSIG RRset is never itself signed (RFC 4035 §2.2), so
  *   its answer can be neither proven secure nor shown bogus. Ask for the
@@ -30,7 +32,16 @@ const REFUSED: ReadonlyMap<number, string> = new Map([
   ],
 ]);
 
-/** Why `type` cannot be validated as a question, or undefined when it can. */
+/** Why `type` cannot be validated as a question, or undefined when it can (the command line's rule: ANY refused). */
 export function questionTypeProblem(type: number): string | undefined {
   return REFUSED.get(type);
+}
+
+/**
+ * The same for the library's validate() and serve, which validate the upstream's answer to ANY like any other
+ * (RFC 8482 §4.1: it may be one RRset; secure then says the records sent are authentic, not that they are all the
+ * name holds): why `type` is refused, or undefined.
+ */
+export function validatableTypeProblem(type: number): string | undefined {
+  return type === RRType.ANY ? undefined : REFUSED.get(type);
 }

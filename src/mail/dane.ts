@@ -66,7 +66,7 @@ export function decideHost(facts: HostFacts): DaneDecision {
     return decision('do-not-deliver', 'address lookup failed: do not connect to this host; defer if no other host is usable', 'RFC 7672 §2.1.2');
   }
   if (facts.addressCount === 0) {
-    return decision('do-not-deliver', 'no A or AAAA records (NXDOMAIN or NODATA): nothing to connect to; try the next host', 'RFC 5321 §5.1');
+    return decision('do-not-deliver', 'no A or AAAA records (NXDOMAIN or NODATA): nothing to connect to; try the next host', NO_ADDRESS_RFC);
   }
   if (facts.mxStatus !== 'secure') {
     return decision('opportunistic', 'MX RRset is insecure: the host name is not authenticated, DANE is not applied (optional for an insecure MX)', 'RFC 7672 §2.2.1');

@@ -81,17 +81,18 @@ export interface UpstreamQueryOptions {
 }
 
 /**
- * Tries for one query when the caller gave a deadline: enough to ride out
- * heavy loss (30% each way leaves about half the tries answered; 12 tries
- * all lost is a 1 in 3000 event), bounded so a dead upstream costs little.
- */
-/**
  * A question for the upstream: name and type only. `UpstreamQuery.encode`
  * (a query with other flags, for one transport) is refused, at compile time
  * and at run time, because the upstream joins queries in flight by name and
  * type and would ignore the flags.
  */
 export type UpstreamQuestion = Omit<UpstreamQuery, 'encode'> & { encode?: undefined };
+
+/**
+ * Tries for one query when the caller gave a deadline: enough to ride out
+ * heavy loss (30% each way leaves about half the tries answered; 12 tries
+ * all lost is a 1 in 3000 event), bounded so a dead upstream costs little.
+ */
 
 export const MAX_TRIES_WITHIN_DEADLINE = 12;
 

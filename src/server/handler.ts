@@ -33,6 +33,7 @@ import { bytesToHex } from '../wire/presentation/encoding.js';
 import { TransportError } from '../resolver/transport.js';
 import { UpstreamError, type ValidationResult } from '../validator/result.js';
 import type { Validator } from '../validator/validator.js';
+import { rrsetLabel } from '../validator/reasons.js';
 import type { AnswerMemo } from './answer-memo.js';
 import type { ClientQuery, RejectedQuery } from './request.js';
 import { rawResponse } from './raw-answer.js';
@@ -137,7 +138,6 @@ function verifiedProofSets(result: ValidationResult): Set<string> {
   for (const step of result.chain) {
     if (step.kind !== 'denial' && step.kind !== 'wildcard') continue;
     for (const sig of step.signatures) if (sig.result === 'valid') out.add(sig.rrset.toLowerCase());
-
   }
   return out;
 }
@@ -155,7 +155,7 @@ function sections(message: Message, q: ClientQuery, verified: Set<string> | unde
   let authority = message.authority.filter(keep);
   let additional = message.additional.filter(keep);
   if (verified) {
-    const judged = (type: number, rr: RR): boolean => PROOF_TYPES.has(type) && verified.has(`${nameKey(rr.name)} ${typeToText(type)}`.toLowerCase());
+    const judged = (type: number, rr: RR): boolean => PROOF_TYPES.has(type) && verified.has(rrsetLabel(rr.name, type).toLowerCase());
     authority = authority.filter((rr) => judged(rr.type, rr) || (rr.type === RRType.RRSIG && judged(rrsigTypeCovered(rr.rdata) ?? -1, rr)));
     additional = [];
   }

@@ -23,12 +23,9 @@
 import { type Edns, type Question, MessageError, parseMessage } from '../wire/message.js';
 import { NameError, readName } from '../wire/name.js';
 import { RRType, Rcode, typeToText } from '../wire/rrtype.js';
-import { questionTypeProblem } from '../dnssec/question-type.js';
+import { validatableTypeProblem } from '../dnssec/question-type.js';
+import { EDE } from '../types.js';
 
-/** RFC 8914 §4.22 "Not Supported": the requested operation or query is not supported. */
-export const EDE_NOT_SUPPORTED = 21;
-/** RFC 9824 §3.5, §9 "Invalid Query Type": a meta-type or QTYPE that cannot be asked here. */
-export const EDE_INVALID_QUERY_TYPE = 30;
 /** NXNAME, a meta-type of compact denial (RFC 9824 §3.5: a query for it MUST get FORMERR). */
 const NXNAME = 128;
 
@@ -70,14 +67,15 @@ export type Request =
  * (see the module comment); the reasons are validate's (question-type.ts) where it has one.
  */
 function refusedType(type: number): { rcode: number; ede: number; why: string } | undefined {
+  // ANY is validated (validatableTypeProblem), and is not refused below as one of the QTYPEs 128-255 either.
   if (type === RRType.ANY) return undefined;
   const name = typeToText(type);
-  if (type === NXNAME) return { rcode: Rcode.FORMERR, ede: EDE_INVALID_QUERY_TYPE, why: 'NXNAME is a meta-type, never asked for (RFC 9824 §3.5)' };
-  const problem = questionTypeProblem(type);
-  if (type === RRType.AXFR || type === RRType.IXFR || type === RRType.RRSIG) return { rcode: Rcode.REFUSED, ede: EDE_NOT_SUPPORTED, why: `${name} not served: ${problem}` };
-  if (problem !== undefined) return { rcode: Rcode.REFUSED, ede: EDE_INVALID_QUERY_TYPE, why: `${name} not served: ${problem}` };
+  if (type === NXNAME) return { rcode: Rcode.FORMERR, ede: EDE.INVALID_QUERY_TYPE, why: 'NXNAME is a meta-type, never asked for (RFC 9824 §3.5)' };
+  const problem = validatableTypeProblem(type);
+  if (type === RRType.AXFR || type === RRType.IXFR || type === RRType.RRSIG) return { rcode: Rcode.REFUSED, ede: EDE.NOT_SUPPORTED, why: `${name} not served: ${problem}` };
+  if (problem !== undefined) return { rcode: Rcode.REFUSED, ede: EDE.INVALID_QUERY_TYPE, why: `${name} not served: ${problem}` };
   // RFC 6895 §3.1: 128-255 are QTYPEs and meta-TYPEs, not data.
-  if (type >= 128 && type <= 255) return { rcode: Rcode.REFUSED, ede: EDE_INVALID_QUERY_TYPE, why: `${name} not served: a QTYPE or meta-type, not data (RFC 6895 §3.1)` };
+  if (type >= 128 && type <= 255) return { rcode: Rcode.REFUSED, ede: EDE.INVALID_QUERY_TYPE, why: `${name} not served: a QTYPE or meta-type, not data (RFC 6895 §3.1)` };
   return undefined;
 }
 
@@ -122,14 +120,14 @@ export function readRequest(buf: Uint8Array): Request {
     return reject(Rcode.FORMERR, e.message);
   }
   const edns = message.edns;
-  if (opcode !== 0) return reject(Rcode.NOTIMP, `opcode ${opcode} is not QUERY (only QUERY is served)`, edns !== undefined, edns?.dnssecOk ?? false, EDE_NOT_SUPPORTED);
+  if (opcode !== 0) return reject(Rcode.NOTIMP, `opcode ${opcode} is not QUERY (only QUERY is served)`, edns !== undefined, edns?.dnssecOk ?? false, EDE.NOT_SUPPORTED);
   const hasEdns = edns !== undefined;
   const dnssecOk = edns?.dnssecOk ?? false;
   if (message.question.length !== 1 || !questionBytes) return reject(Rcode.FORMERR, `${message.question.length} questions (one expected)`, hasEdns, dnssecOk);
   if (message.answer.length > 0 || message.authority.length > 0) return reject(Rcode.FORMERR, 'records in the answer or authority section of a query', hasEdns, dnssecOk);
   if (edns && edns.version !== 0) return reject(Rcode.BADVERS, `EDNS version ${edns.version}`, true, dnssecOk);
   const question = message.question[0]!;
-  if (question.class !== 1) return reject(Rcode.REFUSED, `class ${question.class} not served (only IN)`, hasEdns, dnssecOk, EDE_NOT_SUPPORTED);
+  if (question.class !== 1) return reject(Rcode.REFUSED, `class ${question.class} not served (only IN)`, hasEdns, dnssecOk, EDE.NOT_SUPPORTED);
   const refused = refusedType(question.type);
   if (refused) return reject(refused.rcode, refused.why, hasEdns, dnssecOk, refused.ede);
   return {

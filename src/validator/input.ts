@@ -4,8 +4,8 @@
  */
 import type { Name } from '../wire/name.js';
 import { nameFromInput } from '../wire/idna.js';
-import { RRType, typeFromText, typeToText } from '../wire/rrtype.js';
-import { questionTypeProblem } from '../dnssec/question-type.js';
+import { typeFromText, typeToText } from '../wire/rrtype.js';
+import { validatableTypeProblem } from '../dnssec/question-type.js';
 
 export class ValidationInputError extends Error {
   override name = 'ValidationInputError';
@@ -40,7 +40,7 @@ export function toType(type: string | number): number {
  */
 export function toQuestionType(type: string | number): number {
   const t = toType(type);
-  const problem = t === RRType.ANY ? undefined : questionTypeProblem(t);
+  const problem = validatableTypeProblem(t);
   if (problem !== undefined) throw new ValidationInputError(`cannot validate type ${typeToText(t)}: ${problem}`);
   return t;
 }

@@ -6,6 +6,7 @@
 import type { TrustAnchor } from '../dnssec/anchors.js';
 import { type Name, nameKey } from '../wire/name.js';
 import type { RR } from '../wire/message.js';
+import { bytesToHex } from '../wire/presentation/encoding.js';
 import type { AggressiveCache } from './aggressive-cache.js';
 import { answerFromCacheNow } from './aggressive-answer.js';
 import type { AnswerOutcome } from './answer.js';
@@ -47,7 +48,7 @@ const rdataHex = new WeakMap<RR, string>();
 function rdata(rr: RR): string {
   let hex = rdataHex.get(rr);
   if (hex === undefined) {
-    hex = Array.from(rr.rdata, (b) => b.toString(16).padStart(2, '0')).join('');
+    hex = bytesToHex(rr.rdata);
     rdataHex.set(rr, hex);
   }
   return hex;

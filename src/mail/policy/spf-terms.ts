@@ -49,8 +49,10 @@ function isDirective(term: string): boolean {
       const a = A_MX.exec(rest);
       return a !== null && (a[1] === undefined || isDomainSpec(a[1])) && cidr(a[2], 32) && cidr(a[3], 128);
     }
-    case 'ip4':
-      return IP4.test(rest) && cidr(IP4.exec(rest)![2], 32);
+    case 'ip4': {
+      const a = IP4.exec(rest);
+      return a !== null && cidr(a[2], 32);
+    }
     case 'ip6': {
       const a = IP6.exec(rest);
       return a !== null && isIPv6(a[1]!) && cidr(a[2], 128);
